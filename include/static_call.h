@@ -1,0 +1,112 @@
+/* <static_call.h>: static calls for C.
+
+   Annotate a file-scope function pointer with STATIC_CALL(KEY); build with
+   the staticcall GCC plugin (-fplugin=staticcall) and link -lstaticcall.
+   Every call through the pointer is then a direct call that the runtime
+   retargets when the pointer is assigned.
+
+     static int (*log_impl)(const char *) STATIC_CALL(log) = log_stderr;
+     log_impl ("hello");                   // call <log_stderr>
+     static_call_update (log_impl, log_syslog);
+
+   Without the plugin STATIC_CALL expands to nothing and the same source
+   is ordinary C with the same results.  */
+
+#ifndef STATIC_CALL_H
+#define STATIC_CALL_H
+
+#ifdef __STATICCALL__
+# define STATIC_CALL(key) __attribute__ ((static_call (key)))
+#else
+# define STATIC_CALL(key)
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What the runtime has done so far in this process (all counters are
+   totals since start-up).  */
+struct static_call_stats
+{
+  unsigned long updates;	/* retargets by assignment or update */
+  unsigned long batches;	/* breakpoint-protected patch batches */
+  unsigned long sites_patched;	/* sites rewritten */
+  unsigned long syncs;		/* all-core serialisations (membarrier) */
+  unsigned long bp_emulated;	/* calls completed by the trap handler */
+  unsigned long bp_stub;	/* calls completed through an rseq stub */
+  unsigned long bp_self;	/* sites finished by the patching thread */
+  unsigned long bp_stale;	/* traps at an already finished site */
+  unsigned long rseq_aborts;	/* threads moved out of a stub, restarted */
+  unsigned long stub_exhausted;	/* stub area full: emulated instead */
+  unsigned long conflicts;	/* sites refused: bytes not ours */
+  unsigned long foreign_int3;	/* patched under another's breakpoint */
+  unsigned long unreachable;	/* targets beyond rel32: on trampoline */
+};
+
+/* A registered call site, as static_call_for_each_site reports it.  */
+enum static_call_site_state
+{
+  STATIC_CALL_SITE_DIRECT,	/* calls its target directly */
+  STATIC_CALL_SITE_TRAMPOLINE,	/* calls the key's trampoline */
+  STATIC_CALL_SITE_REFUSED	/* bytes not the runtime's: left alone */
+};
+
+struct static_call_site_info
+{
+  const void *addr;		/* the 5-byte call or jmp */
+  const char *key;		/* the key's name */
+  const void *var;		/* address of the annotated pointer */
+  const void *trampoline;	/* the key's trampoline in this object */
+  const void *calls;		/* where the instruction goes now */
+  int tail;			/* 1 for a jmp (tail call) */
+  enum static_call_site_state state;
+};
+
+void static_call_get_stats (struct static_call_stats *);
+
+/* Call FN for each registered site, under the runtime's lock (FN must
+   not update static calls).  Stops when FN returns non-zero, and
+   returns that value.  */
+int static_call_for_each_site (int (*fn) (const struct static_call_site_info *,
+					   void *),
+			       void *arg);
+
+/* Status of the calling thread's last update (0, or -errno); see
+   static_call_update.  */
+int __static_call_last_status (void);
+void __static_call_clear_status (void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#ifdef __STATICCALL__
+# define __STATIC_CALL_STATUS(clear) \
+    ((clear) ? (__static_call_clear_status (), 0) \
+	     : __static_call_last_status ())
+#else
+# define __STATIC_CALL_STATUS(clear) 0
+#endif
+
+/* Retarget VAR to the function FN: every call site of VAR's key calls
+   FN directly when this returns.  FN must have VAR's pointed-to type
+   (anything else is a compile-time error).  Evaluates to 0, or to a
+   negative errno value when some site could not be retargeted safely
+   (such sites keep calling through the pointer, so they still reach
+   FN).  Same as `VAR = FN' otherwise.  */
+#define static_call_update(var, fn)					\
+  __extension__ ({							\
+    _Static_assert (__builtin_types_compatible_p (__typeof__ (var),	\
+						  __typeof__ (&*(fn))),	\
+		    "static_call_update: the function's type differs "	\
+		    "from the static call's");				\
+    __STATIC_CALL_STATUS (1);						\
+    (var) = (fn);							\
+    __STATIC_CALL_STATUS (0);						\
+  })
+
+/* The current target of VAR.  */
+#define static_call_query(var) (1 ? (var) : (var))
+
+#endif /* STATIC_CALL_H */

@@ -1,0 +1,241 @@
+/* staticcall GCC plugin: per-unit output, written at PLUGIN_FINISH_UNIT.
+
+   For every key with at least one site in this unit:
+     - its trampoline __static_call_tramp_KEY: hidden, in a COMDAT group
+       of the same name when the pointer has external linkage (one copy
+       per linked object), a local symbol when the pointer is static;
+       it jumps through the pointer (through a retpoline under
+       -mindirect-branch=thunk*);
+     - a key record (runtime/unit-abi.h).
+   Then the site table in .static_call_sites, the unit descriptor, and a
+   constructor/destructor pair that register and unregister the unit.
+   The layout is described, and must be changed, in runtime/unit-abi.h.  */
+
+#include "sc-plugin.h"
+#include "config/i386/i386-opts.h"
+
+/* From dwarf2out.h, which needs headers the plugin package lacks.  */
+extern bool dwarf2out_do_cfi_asm (void);
+
+struct site
+{
+  unsigned tramp;	/* index in the unit's trampoline list */
+  bool tail;
+};
+
+static vec<site> sites;
+/* Trampolines with sites in this unit, in index order; a GC root.  */
+tree sc_emit_tramps;
+static unsigned n_tramps;
+
+/* Record one site calling TRAMP; returns its label number.  */
+unsigned
+sc_emit_note_site (tree tramp, bool tail)
+{
+  unsigned index = 0;
+  tree l;
+  for (l = sc_emit_tramps; l; l = TREE_CHAIN (l), index++)
+    if (TREE_VALUE (l) == tramp)
+      break;
+  if (!l)
+    {
+      sc_emit_tramps = chainon (sc_emit_tramps,
+				build_tree_list (NULL_TREE, tramp));
+      n_tramps++;
+    }
+  site s = { index, tail };
+  sites.safe_push (s);
+  return sites.length () - 1;
+}
+
+static const char *
+asm_name (tree decl)
+{
+  return IDENTIFIER_POINTER (DECL_ASSEMBLER_NAME (decl));
+}
+
+/* Start a function-like symbol NAME in the current section.  */
+static void
+begin_code_symbol (FILE *f, const char *name, bool global)
+{
+  fputs ("\t.p2align 4\n", f);
+  if (global)
+    {
+      fputs ("\t.globl\t", f);
+      assemble_name (f, name);
+      fputs ("\n\t.hidden\t", f);
+      assemble_name (f, name);
+      fputc ('\n', f);
+    }
+  fputs ("\t.type\t", f);
+  assemble_name (f, name);
+  fputs (", @function\n", f);
+  assemble_name (f, name);
+  fputs (":\n", f);
+  if (dwarf2out_do_cfi_asm ())
+    fputs ("\t.cfi_startproc\n", f);
+}
+
+static void
+end_code_symbol (FILE *f, const char *name)
+{
+  if (dwarf2out_do_cfi_asm ())
+    fputs ("\t.cfi_endproc\n", f);
+  fputs ("\t.size\t", f);
+  assemble_name (f, name);
+  fputs (", .-", f);
+  assemble_name (f, name);
+  fputc ('\n', f);
+}
+
+/* The retpoline sequence: speculation is trapped in the pause loop;
+   architecturally the `ret' goes to the target in %r11.  */
+static void
+emit_retpoline_body (FILE *f)
+{
+  fputs ("\tcall\t1f\n"
+	 "2:\tpause\n"
+	 "\tlfence\n"
+	 "\tjmp\t2b\n"
+	 "1:\tmovq\t%r11, (%rsp)\n"
+	 "\tret\n", f);
+}
+
+#define SC_RETPOLINE "__static_call_retpoline_r11"
+
+static void
+emit_retpoline_thunk (FILE *f)
+{
+  fputs ("\t.section\t.text." SC_RETPOLINE ",\"axG\",@progbits,"
+	 SC_RETPOLINE ",comdat\n", f);
+  begin_code_symbol (f, SC_RETPOLINE, true);
+  emit_retpoline_body (f);
+  end_code_symbol (f, SC_RETPOLINE);
+}
+
+/* Load the pointer's value into %r11 (which no call passes anything in)
+   or, without retpolines, jump through it directly.  */
+static void
+emit_trampoline (FILE *f, tree tramp, tree var)
+{
+  const char *name = asm_name (tramp);
+  bool global = TREE_PUBLIC (var);
+  bool local = targetm.binds_local_p (var);
+
+  if (global)
+    fprintf (f, "\t.section\t.text.%s,\"axG\",@progbits,%s,comdat\n",
+	     name, name);
+  else
+    fputs ("\t.section\t.text.__static_call_tramp,\"ax\",@progbits\n", f);
+  begin_code_symbol (f, name, global);
+
+  const char *var_name = asm_name (var);
+  if (ix86_indirect_branch == indirect_branch_keep
+      || ix86_indirect_branch == indirect_branch_unset)
+    {
+      if (local)
+	{
+	  fputs ("\tjmp\t*", f);
+	  assemble_name (f, var_name);
+	  fputs ("(%rip)\n", f);
+	}
+      else
+	{
+	  fputs ("\tmovq\t", f);
+	  assemble_name (f, var_name);
+	  fputs ("@GOTPCREL(%rip), %r11\n\tjmp\t*(%r11)\n", f);
+	}
+    }
+  else
+    {
+      fputs ("\tmovq\t", f);
+      assemble_name (f, var_name);
+      if (local)
+	fputs ("(%rip), %r11\n", f);
+      else
+	fputs ("@GOTPCREL(%rip), %r11\n\tmovq\t(%r11), %r11\n", f);
+      if (ix86_indirect_branch == indirect_branch_thunk_inline)
+	emit_retpoline_body (f);
+      else if (ix86_indirect_branch == indirect_branch_thunk_extern)
+	fputs ("\tjmp\t__x86_indirect_thunk_r11\n", f);
+      else
+	fputs ("\tjmp\t" SC_RETPOLINE "\n", f);
+    }
+  end_code_symbol (f, name);
+}
+
+static void
+emit_key_records (FILE *f)
+{
+  unsigned i = 0;
+  for (tree l = sc_emit_tramps; l; l = TREE_CHAIN (l), i++)
+    {
+      tree var;
+      tree key = sc_trampoline_key (TREE_VALUE (l), &var);
+      fprintf (f, ".LSCN%u:\n\t.string\t\"%s\"\n", i, IDENTIFIER_POINTER (key));
+    }
+  fputs ("\t.section\t.data.rel.local,\"aw\"\n\t.balign\t8\n.LSC_keys:\n", f);
+  i = 0;
+  for (tree l = sc_emit_tramps; l; l = TREE_CHAIN (l), i++)
+    {
+      tree var;
+      sc_trampoline_key (TREE_VALUE (l), &var);
+      fprintf (f, ".LSCK%u:\n\t.quad\t", i);
+      assemble_name (f, asm_name (var));
+      fprintf (f, "\n\t.quad\t.LSCN%u\n\t.quad\t", i);
+      assemble_name (f, asm_name (TREE_VALUE (l)));
+      fputc ('\n', f);
+    }
+}
+
+static void
+emit_cdtor (FILE *f, const char *label, const char *runtime_entry,
+	    const char *array)
+{
+  fputs ("\t.text\n\t.p2align 4\n", f);
+  fprintf (f, "%s:\n", label);
+  if (flag_cf_protection & CF_BRANCH)
+    fputs ("\tendbr64\n", f);
+  fprintf (f, "\tleaq\t.LSC_unit(%%rip), %%rdi\n\tjmp\t%s@PLT\n", runtime_entry);
+  fprintf (f, "\t.section\t%s,\"aw\"\n\t.balign\t8\n\t.quad\t%s\n",
+	   array, label);
+}
+
+void
+sc_emit_finish_unit (void *, void *)
+{
+  if (sites.is_empty () || seen_error ())
+    return;
+  FILE *f = asm_out_file;
+  fputs ("\t.pushsection\t.text\n", f);
+
+  bool need_retpoline = ix86_indirect_branch == indirect_branch_thunk;
+  for (tree l = sc_emit_tramps; l; l = TREE_CHAIN (l))
+    {
+      tree var;
+      sc_trampoline_key (TREE_VALUE (l), &var);
+      emit_trampoline (f, TREE_VALUE (l), var);
+    }
+  if (need_retpoline)
+    emit_retpoline_thunk (f);
+
+  fputs ("\t.section\t.rodata.str1.1,\"aMS\",@progbits,1\n", f);
+  emit_key_records (f);
+
+  fputs ("\t.section\t.static_call_sites,\"a\",@progbits\n"
+	 "\t.balign\t4\n.LSC_sites:\n", f);
+  unsigned i;
+  site *s;
+  FOR_EACH_VEC_ELT (sites, i, s)
+    fprintf (f, "\t.long\t.LSCS%u - 5 - .\n\t.long\t.LSCK%u - . + %d\n",
+	     i, s->tramp, s->tail ? 1 : 0);
+
+  fprintf (f, "\t.section\t.data.rel.local,\"aw\"\n\t.balign\t8\n"
+	   ".LSC_unit:\n\t.long\t%d, %u, %u, 0\n"
+	   "\t.quad\t.LSC_sites\n\t.quad\t.LSC_keys\n",
+	   SC_UNIT_ABI_VERSION, sites.length (), n_tramps);
+
+  emit_cdtor (f, ".LSC_ctor", SC_RT_REGISTER, ".init_array");
+  emit_cdtor (f, ".LSC_dtor", SC_RT_UNREGISTER, ".fini_array");
+  fputs ("\t.popsection\n", f);
+}

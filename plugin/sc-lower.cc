@@ -1,0 +1,277 @@
+/* staticcall GCC plugin: GIMPLE lowering, run right after "cfg".
+
+   In each function:
+     1. every `&p' of an annotated pointer P is an error (a store through
+	such an address would bypass the runtime);
+     2. every call through P becomes a direct call of P's trampoline
+	__static_call_tramp_KEY, whose FUNCTION_DECL is made here.  GCC
+	keeps doing argument passing, struct returns, varargs and tail
+	calls as for any direct call; sc-sites.cc later wraps the emitted
+	call instruction into a recorded, bundle-aligned site;
+     3. every assignment `p = v' becomes __static_call_update (&p, v),
+	which stores V and retargets the key's sites.
+
+   The pass runs before call-graph edges exist, so no edge has to be
+   repaired, and before SSA, where the callee of `p (...)' is an
+   artificial temporary assigned once from P (through casts, if any).  */
+
+#include "sc-plugin.h"
+
+/* Trampoline FUNCTION_DECLs made in this unit: a TREE_LIST of
+   (KEY . FUNCTION_DECL), a GC root (see staticcall.cc).  */
+tree sc_lower_tramps;
+
+/* Declaration of the runtime's update entry point; a GC root.  */
+tree sc_update_decl;
+
+static tree
+get_update_decl (void)
+{
+  if (!sc_update_decl)
+    {
+      tree type = build_function_type_list (void_type_node, ptr_type_node,
+					    ptr_type_node, NULL_TREE);
+      sc_update_decl = build_fn_decl (SC_RT_UPDATE, type);
+      TREE_PUBLIC (sc_update_decl) = 1;
+      DECL_EXTERNAL (sc_update_decl) = 1;
+      DECL_ARTIFICIAL (sc_update_decl) = 1;
+      TREE_NOTHROW (sc_update_decl) = 1;
+    }
+  return sc_update_decl;
+}
+
+/* The trampoline of KEY, whose variable is VAR.  */
+static tree
+get_trampoline (tree key, tree var)
+{
+  for (tree l = sc_lower_tramps; l; l = TREE_CHAIN (l))
+    if (TREE_PURPOSE (l) == key)
+      return TREE_VALUE (l);
+
+  char *name = concat (SC_TRAMP_PREFIX, IDENTIFIER_POINTER (key), NULL);
+  tree fn = build_decl (DECL_SOURCE_LOCATION (var), FUNCTION_DECL,
+			get_identifier (name), TREE_TYPE (TREE_TYPE (var)));
+  free (name);
+  /* Always a hidden global as far as GCC knows: that gives a direct
+     `call sym' in every code model we support, with or without PIC
+     or -fno-plt, and no local-ABI optimisations.  sc-emit.cc defines
+     it, COMDAT for a public pointer, local for a static one.  */
+  TREE_PUBLIC (fn) = 1;
+  DECL_EXTERNAL (fn) = 1;
+  DECL_ARTIFICIAL (fn) = 1;
+  DECL_VISIBILITY (fn) = VISIBILITY_HIDDEN;
+  DECL_VISIBILITY_SPECIFIED (fn) = 1;
+  DECL_ATTRIBUTES (fn) = tree_cons (get_identifier (SC_TRAMP_ATTRIBUTE),
+				    build_tree_list (key, var), NULL_TREE);
+  sc_lower_tramps = tree_cons (key, fn, sc_lower_tramps);
+  return fn;
+}
+
+/* KEY of a trampoline FNDECL made by get_trampoline, and its VAR.
+   NULL_TREE for any other declaration.  */
+tree
+sc_trampoline_key (const_tree fndecl, tree *var)
+{
+  if (!fndecl || TREE_CODE (fndecl) != FUNCTION_DECL)
+    return NULL_TREE;
+  tree attr = lookup_attribute (SC_TRAMP_ATTRIBUTE, DECL_ATTRIBUTES (fndecl));
+  if (!attr)
+    return NULL_TREE;
+  if (var)
+    *var = TREE_VALUE (TREE_VALUE (attr));
+  return TREE_PURPOSE (TREE_VALUE (attr));
+}
+
+/* Single definitions of the function's artificial temporaries.  */
+struct temp_def
+{
+  int count;
+  tree source;	/* RHS of the definition when it is a copy or a cast.  */
+};
+
+typedef hash_map<tree, temp_def> temp_defs;
+
+static bool
+is_local_temp (const_tree t)
+{
+  return VAR_P (t) && DECL_ARTIFICIAL (t) && !TREE_STATIC (t)
+	 && !DECL_EXTERNAL (t);
+}
+
+static void
+collect_temp_defs (function *fun, temp_defs *defs)
+{
+  basic_block bb;
+  FOR_EACH_BB_FN (bb, fun)
+    for (gimple_stmt_iterator gsi = gsi_start_bb (bb); !gsi_end_p (gsi);
+	 gsi_next (&gsi))
+      {
+	gimple *stmt = gsi_stmt (gsi);
+	tree lhs = gimple_get_lhs (stmt);
+	if (!lhs || !is_local_temp (lhs))
+	  continue;
+	temp_def &d = defs->get_or_insert (lhs);
+	d.count++;
+	d.source = NULL_TREE;
+	if (d.count == 1 && is_gimple_assign (stmt)
+	    && (gimple_assign_single_p (stmt) || gimple_assign_cast_p (stmt)))
+	  d.source = gimple_assign_rhs1 (stmt);
+      }
+}
+
+/* The annotated variable that the value of FN was loaded from, looking
+   through single-definition temporaries and casts.  */
+static tree
+callee_variable (tree fn, temp_defs *defs)
+{
+  for (int depth = 0; fn && depth < 8; depth++)
+    {
+      if (sc_var_key (fn))
+	return fn;
+      if (TREE_CODE (fn) == SSA_NAME)
+	{
+	  /* The gimplifier makes its temporaries SSA names already.  */
+	  gimple *def = SSA_NAME_DEF_STMT (fn);
+	  if (!def || !is_gimple_assign (def)
+	      || !(gimple_assign_single_p (def) || gimple_assign_cast_p (def)))
+	    return NULL_TREE;
+	  fn = gimple_assign_rhs1 (def);
+	  continue;
+	}
+      if (!is_local_temp (fn))
+	return NULL_TREE;
+      temp_def *d = defs->get (fn);
+      if (!d || d->count != 1)
+	return NULL_TREE;
+      fn = d->source;
+    }
+  return NULL_TREE;
+}
+
+static tree
+check_operand (tree *tp, int *walk_subtrees, void *data)
+{
+  walk_stmt_info *wi = (walk_stmt_info *) data;
+  if (TYPE_P (*tp)
+      || sc_report_address_taken (*tp, *(location_t *) wi->info))
+    *walk_subtrees = 0;
+  return NULL_TREE;
+}
+
+/* Step 1: diagnose operands that would let code bypass the runtime.  */
+static void
+check_statement (gimple *stmt)
+{
+  location_t loc = gimple_location (stmt);
+  walk_stmt_info wi;
+  memset (&wi, 0, sizeof wi);
+  wi.info = &loc;
+  walk_gimple_op (stmt, check_operand, &wi);
+
+  if (gasm *asm_stmt = dyn_cast<gasm *> (stmt))
+    for (unsigned i = 0; i < gimple_asm_noutputs (asm_stmt); i++)
+      {
+	tree op = TREE_VALUE (gimple_asm_output_op (asm_stmt, i));
+	tree base = get_base_address (op);
+	if (base && sc_var_key (base))
+	  error_at (loc, "static call pointer %qD is an output of an "
+		    "%<asm%> statement; assign it in C instead", base);
+      }
+}
+
+/* Step 2.  */
+static void
+lower_call (gcall *call, tree var)
+{
+  tree key = sc_var_key (var);
+  gimple_call_set_fndecl (call, get_trampoline (key, var));
+  if (sc_verbose)
+    inform (gimple_location (call),
+	    "call through %qD is static call site of key %qE", var, key);
+}
+
+/* Step 3.  */
+static void
+lower_assignment (gimple_stmt_iterator *gsi, tree var)
+{
+  gimple *stmt = gsi_stmt (*gsi);
+  location_t loc = gimple_location (stmt);
+  tree value = gimple_assign_rhs1 (stmt);
+  if (!is_gimple_val (value))
+    {
+      tree tmp = create_tmp_var (TREE_TYPE (var), "sc_new");
+      gimple *load = gimple_build_assign (tmp, value);
+      gimple_set_location (load, loc);
+      gsi_insert_before (gsi, load, GSI_SAME_STMT);
+      value = tmp;
+    }
+  tree addr = build_fold_addr_expr (var);
+  gcall *call = gimple_build_call (get_update_decl (), 2, addr, value);
+  gimple_set_location (call, loc);
+  gsi_replace (gsi, call, false);
+  if (sc_verbose)
+    inform (loc, "assignment to %qD retargets static call key %qE",
+	    var, sc_var_key (var));
+}
+
+static unsigned
+lower_function (function *fun)
+{
+  temp_defs defs;
+  collect_temp_defs (fun, &defs);
+
+  basic_block bb;
+  FOR_EACH_BB_FN (bb, fun)
+    for (gimple_stmt_iterator gsi = gsi_start_bb (bb); !gsi_end_p (gsi);
+	 gsi_next (&gsi))
+      {
+	gimple *stmt = gsi_stmt (gsi);
+	check_statement (stmt);
+
+	if (gcall *call = dyn_cast<gcall *> (stmt))
+	  {
+	    if (gimple_call_internal_p (call) || gimple_call_fndecl (call))
+	      continue;
+	    if (tree var = callee_variable (gimple_call_fn (call), &defs))
+	      lower_call (call, var);
+	  }
+	else if (gimple_assign_single_p (stmt))
+	  {
+	    tree lhs = gimple_assign_lhs (stmt);
+	    if (VAR_P (lhs) && sc_var_key (lhs))
+	      lower_assignment (&gsi, lhs);
+	  }
+      }
+  return 0;
+}
+
+static const pass_data lower_pass_data = {
+  GIMPLE_PASS,		/* type */
+  "staticcall_lower",	/* name */
+  OPTGROUP_NONE,	/* optinfo_flags */
+  TV_NONE,		/* tv_id */
+  PROP_cfg,		/* properties_required */
+  0,			/* properties_provided */
+  0,			/* properties_destroyed */
+  0,			/* todo_flags_start */
+  0,			/* todo_flags_finish */
+};
+
+namespace {
+class pass_sc_lower : public gimple_opt_pass
+{
+public:
+  pass_sc_lower (gcc::context *ctxt) : gimple_opt_pass (lower_pass_data, ctxt)
+  {}
+  unsigned int execute (function *fun) final override
+  {
+    return lower_function (fun);
+  }
+};
+} // namespace
+
+opt_pass *
+sc_make_lower_pass (gcc::context *ctxt)
+{
+  return new pass_sc_lower (ctxt);
+}

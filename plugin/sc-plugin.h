@@ -1,0 +1,75 @@
+/* staticcall GCC plugin: declarations shared by the plugin's files.
+
+   All GCC headers are included here, once, in the order GCC 12 needs
+   (stringpool.h before attribs.h, memmodel.h before emit-rtl.h), so
+   that the pass files do not each carry their own copy of that order.  */
+
+#ifndef SC_PLUGIN_H
+#define SC_PLUGIN_H
+
+#include "gcc-plugin.h"
+#include "system.h"
+#include "coretypes.h"
+#include "backend.h"
+#include "target.h"
+#include "tree.h"
+#include "gimple.h"
+#include "tree-pass.h"
+#include "stringpool.h"
+#include "attribs.h"
+#include "memmodel.h"
+#include "rtl.h"
+#include "emit-rtl.h"
+#include "diagnostic.h"
+#include "gimple-iterator.h"
+#include "gimple-walk.h"
+#include "cgraph.h"
+#include "varasm.h"
+#include "output.h"
+#include "ggc.h"
+#include "intl.h"
+#include "context.h"
+#include "cpplib.h"
+#include "c-family/c-pragma.h"
+
+/* Name of the attribute and of the plugin, as the user spells them.  */
+#define SC_ATTRIBUTE "static_call"
+
+/* Symbol prefixes.  A trampoline's name is SC_TRAMP_PREFIX followed by
+   the key, so a disassembly names the key of every site.  */
+#define SC_TRAMP_PREFIX "__static_call_tramp_"
+/* Attribute attached (internally, never by users) to a trampoline's
+   FUNCTION_DECL; its value is (KEY-IDENTIFIER . VAR_DECL).  */
+#define SC_TRAMP_ATTRIBUTE "static_call trampoline"
+
+/* Runtime entry points the generated code calls.  */
+#define SC_RT_UPDATE "__static_call_update"
+#define SC_RT_REGISTER "__static_call_register_unit"
+#define SC_RT_UNREGISTER "__static_call_unregister_unit"
+
+/* Version of the unit descriptor emitted by sc-emit.cc; must match
+   runtime/unit-abi.h.  */
+#define SC_UNIT_ABI_VERSION 1
+
+extern const char *sc_plugin_name;
+extern bool sc_verbose;
+
+/* sc-attribute.cc  */
+void sc_register_attribute (void *, void *);
+void sc_hook_identifier_arguments (void);
+tree sc_var_key (const_tree var);
+void sc_check_initializer (void *decl, void *);
+bool sc_report_address_taken (tree t, location_t fallback);
+
+/* sc-lower.cc: GIMPLE pass after "cfg".  */
+opt_pass *sc_make_lower_pass (gcc::context *);
+tree sc_trampoline_key (const_tree fndecl, tree *var);
+
+/* sc-sites.cc: RTL pass before "shorten".  */
+opt_pass *sc_make_sites_pass (gcc::context *);
+
+/* sc-emit.cc: the per-unit tables, trampolines and constructors.  */
+unsigned sc_emit_note_site (tree tramp, bool tail);
+void sc_emit_finish_unit (void *, void *);
+
+#endif /* SC_PLUGIN_H */

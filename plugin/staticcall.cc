@@ -1,0 +1,131 @@
+/* staticcall: a GCC plugin that turns calls through rarely-changed
+   function pointers into direct, runtime-retargetable call sites.
+
+   Usage:
+     gcc -fplugin=staticcall [-fplugin-arg-staticcall-verbose] ... -lstaticcall
+
+   Options:
+     -fplugin-arg-staticcall-verbose   report each converted call site and
+				       each assignment lowered to an update
+
+   Files:
+     sc-attribute.cc  the static_call(KEY) attribute and its diagnostics
+     sc-lower.cc      GIMPLE: calls -> trampoline calls, stores -> updates
+     sc-sites.cc      RTL: wrap each trampoline call into a recorded site
+     sc-emit.cc       trampolines, site table, registration constructor
+
+   Defines __STATICCALL__ for the compiled source, which <static_call.h>
+   uses to expand STATIC_CALL(KEY).  */
+
+#include "sc-plugin.h"
+#include "plugin-version.h"
+
+int plugin_is_GPL_compatible;
+
+const char *sc_plugin_name;
+bool sc_verbose;
+
+extern tree sc_lower_tramps;
+extern tree sc_update_decl;
+extern tree sc_emit_tramps;
+
+static const struct ggc_root_tab sc_roots[] = {
+  { &sc_lower_tramps, 1, sizeof (tree), &gt_ggc_mx_tree_node,
+    &gt_pch_nx_tree_node },
+  { &sc_update_decl, 1, sizeof (tree), &gt_ggc_mx_tree_node,
+    &gt_pch_nx_tree_node },
+  { &sc_emit_tramps, 1, sizeof (tree), &gt_ggc_mx_tree_node,
+    &gt_pch_nx_tree_node },
+  LAST_GGC_ROOT_TAB
+};
+
+static struct plugin_info sc_info = {
+  "1",
+  "Static calls: -fplugin-arg-staticcall-verbose reports each call site"
+};
+
+/* parse_in belongs to the C family front ends; lto1 has none, and must
+   still be able to load the plugin.  */
+extern cpp_reader *parse_in __attribute__ ((weak));
+
+static void
+define_feature_macro (void *, void *)
+{
+  /* Preprocessed input (-save-temps, -fpreprocessed) already had its
+     macros expanded by the preprocessing run, where the plugin was
+     loaded too; there `#define' would read as a line marker.  */
+  if (&parse_in && parse_in && !cpp_get_options (parse_in)->preprocessed)
+    cpp_define (parse_in, "__STATICCALL__=1");
+}
+
+static bool
+parse_arguments (struct plugin_name_args *info)
+{
+  bool ok = true;
+  for (int i = 0; i < info->argc; i++)
+    {
+      const char *key = info->argv[i].key;
+      const char *value = info->argv[i].value;
+      if (!strcmp (key, "verbose") && !value)
+	sc_verbose = true;
+      else
+	{
+	  if (value)
+	    error (G_ ("unknown option %<-fplugin-arg-%s-%s=%s%>"),
+		   info->base_name, key, value);
+	  else
+	    error (G_ ("unknown option %<-fplugin-arg-%s-%s%>"),
+		   info->base_name, key);
+	  ok = false;
+	}
+    }
+  return ok;
+}
+
+static void
+register_passes (const char *name)
+{
+  /* Before call-graph edges exist, so nothing needs repair.  */
+  struct register_pass_info lower;
+  lower.pass = sc_make_lower_pass (g);
+  lower.reference_pass_name = "cfg";
+  lower.ref_pass_instance_number = 1;
+  lower.pos_op = PASS_POS_INSERT_AFTER;
+  register_callback (name, PLUGIN_PASS_MANAGER_SETUP, NULL, &lower);
+
+  struct register_pass_info sites_info;
+  sites_info.pass = sc_make_sites_pass (g);
+  sites_info.reference_pass_name = "shorten";
+  sites_info.ref_pass_instance_number = 1;
+  sites_info.pos_op = PASS_POS_INSERT_BEFORE;
+  register_callback (name, PLUGIN_PASS_MANAGER_SETUP, NULL, &sites_info);
+}
+
+int
+plugin_init (struct plugin_name_args *info, struct plugin_gcc_version *version)
+{
+  sc_plugin_name = info->base_name;
+  if (!plugin_default_version_check (version, &gcc_version))
+    {
+      error (G_ ("%qs was built for GCC %s and cannot be loaded by this "
+		 "compiler"), info->base_name, gcc_version.basever);
+      return 1;
+    }
+  if (!parse_arguments (info))
+    return 1;
+
+  register_callback (info->base_name, PLUGIN_INFO, NULL, &sc_info);
+  register_callback (info->base_name, PLUGIN_ATTRIBUTES,
+		     sc_register_attribute, NULL);
+  register_callback (info->base_name, PLUGIN_PRAGMAS,
+		     define_feature_macro, NULL);
+  register_callback (info->base_name, PLUGIN_FINISH_DECL,
+		     sc_check_initializer, NULL);
+  register_callback (info->base_name, PLUGIN_FINISH_UNIT,
+		     sc_emit_finish_unit, NULL);
+  register_callback (info->base_name, PLUGIN_REGISTER_GGC_ROOTS, NULL,
+		     (void *) sc_roots);
+  sc_hook_identifier_arguments ();
+  register_passes (info->base_name);
+  return 0;
+}

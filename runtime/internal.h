@@ -1,0 +1,143 @@
+/* staticcall runtime: internal declarations.
+
+   registry.c    keys, units and sites; the update and register entry
+		 points; the global lock; fork handling
+   patch.c       one batch: the breakpoint protocol over many sites
+   text_writer.c how code bytes get written (/proc/self/mem, mprotect)
+   sync_cores.c  membarrier: serialise every core of the process
+   trap.c        the SIGTRAP handler: completes calls that hit a site
+		 under patch (emulate, stub, self-hit)
+   stub_area.c   per-hit stubs for the STI-shadow (rseq) handler path
+   config.c      environment variables  */
+
+#ifndef SC_INTERNAL_H
+#define SC_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "unit-abi.h"
+#include "static_call.h"
+
+#define SC_INSN_LEN 5
+#define SC_OP_CALL 0xe8
+#define SC_OP_JMP 0xe9
+#define SC_OP_INT3 0xcc
+
+#define sc_hidden __attribute__ ((visibility ("hidden")))
+
+struct sc_key;
+struct sc_unit_state;
+
+enum sc_site_state
+{
+  SC_SITE_MANAGED,	/* bytes are what the runtime last wrote */
+  SC_SITE_REFUSED,	/* not a site the runtime may touch */
+};
+
+struct sc_site
+{
+  unsigned char *addr;
+  struct sc_key *key;
+  void *tramp;
+  struct sc_unit_state *unit;
+  uint8_t kind;		/* enum sc_site_kind */
+  uint8_t state;	/* enum sc_site_state */
+  unsigned char cur[SC_INSN_LEN];	/* what the runtime last wrote */
+};
+
+struct sc_key
+{
+  void **var;
+  const char *name;
+  struct sc_site **sites;	/* sorted by address */
+  size_t nsites, cap;
+  struct sc_key *next;		/* hash chain */
+};
+
+struct sc_unit_state
+{
+  const struct sc_unit *desc;
+  struct sc_site *sites;
+  struct sc_unit_state *next;
+};
+
+/* One site of a batch, as the handler sees it.  */
+struct sc_patch
+{
+  unsigned char *addr;
+  void *dest;		/* where a call at this site must go now */
+  struct sc_site *site;
+  unsigned char insn[SC_INSN_LEN];	/* the final bytes */
+  uint8_t kind;
+  bool under_foreign_int3;	/* byte 0 is someone else's breakpoint */
+};
+
+struct sc_batch
+{
+  struct sc_patch *p;	/* sorted by addr */
+  size_t n;
+  pid_t patcher;	/* thread id of the patching thread */
+};
+
+/* config.c */
+enum sc_bp_path { SC_BP_EMULATE, SC_BP_TRAMPOLINE };
+struct sc_config
+{
+  enum sc_bp_path bp;
+  unsigned slowpath_us;
+  const char *writer;	/* NULL: automatic */
+  bool quiet;
+};
+sc_hidden extern struct sc_config sc_config;
+sc_hidden void sc_config_load (void);
+sc_hidden void sc_warn (const char *fmt, ...)
+  __attribute__ ((format (printf, 1, 2)));
+
+/* text_writer.c */
+sc_hidden int sc_writer_init (void);
+sc_hidden const char *sc_writer_name (void);
+sc_hidden int sc_writer_begin (const struct sc_batch *);
+sc_hidden int sc_text_write (void *addr, const void *src, size_t len);
+sc_hidden void sc_writer_end (const struct sc_batch *);
+sc_hidden void sc_writer_after_fork (void);
+
+/* sync_cores.c */
+sc_hidden int sc_sync_init (void);
+sc_hidden void sc_sync_cores (void);
+sc_hidden bool sc_rseq_fence_init (void);
+sc_hidden void sc_rseq_fence (void);
+sc_hidden void sc_sync_after_fork (void);
+
+/* patch.c */
+sc_hidden int sc_patch_sites (struct sc_site **sites, size_t n);
+sc_hidden bool sc_site_bytes_for (const struct sc_site *, void *target,
+				  unsigned char out[SC_INSN_LEN]);
+
+/* trap.c */
+sc_hidden int sc_trap_install (void);
+sc_hidden void sc_trap_publish (struct sc_batch *);
+sc_hidden void sc_trap_retire (void);
+sc_hidden bool sc_trap_in_handler_path (void);
+
+/* stub_area.c */
+sc_hidden bool sc_stubs_init (void);
+sc_hidden void sc_stubs_reset (void);
+sc_hidden bool sc_stubs_used (void);
+sc_hidden void *sc_stub_for_call (const struct sc_patch *);
+sc_hidden void sc_stub_enter (void *uc, void *stub, unsigned char *site);
+
+/* registry.c */
+sc_hidden pid_t sc_gettid (void);
+
+/* Counters; see struct static_call_stats.  */
+sc_hidden extern struct static_call_stats sc_stats;
+#define SC_COUNT(field) \
+  __atomic_fetch_add (&sc_stats.field, 1, __ATOMIC_RELAXED)
+#define SC_COUNT_N(field, n) \
+  __atomic_fetch_add (&sc_stats.field, (n), __ATOMIC_RELAXED)
+
+#endif /* SC_INTERNAL_H */

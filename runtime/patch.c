@@ -1,0 +1,256 @@
+/* staticcall runtime: one batch of the breakpoint-protected protocol.
+
+   For every site of the batch (seeds 000, 002, 003; text_poke_bp in the
+   kernel):
+     0. check the bytes are what the runtime last wrote (else refuse the
+	site, or patch only its displacement when byte 0 is someone
+	else's breakpoint);
+     1. int3 over byte 0 of every site;            sync all cores
+	(a core that now runs a site traps: the handler completes the call)
+     2. the new displacement, bytes 1..4;          sync
+     3. the new byte 0 (e8 call / e9 jmp);         sync
+   Three syncs per batch whatever the number of sites.  The displacement
+   is written under the breakpoint, so no core can execute a mix of old
+   and new bytes; the plugin also keeps it inside one 64-byte line.
+
+   Writes are coalesced: neighbouring sites of one object are written
+   with one call, the bytes between them rewritten with their own
+   values (which is harmless to a core running them).  Called with the
+   registry lock held.  */
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+/* Coalescing limits: sites at most GAP bytes apart, at most MAX bytes
+   per write.  */
+#define CHUNK_GAP 512
+#define CHUNK_MAX 65536
+
+static unsigned char chunk_buf[CHUNK_MAX];
+
+/* The bytes that make site S go to TARGET: a direct call/jmp when
+   TARGET is within rel32 reach, else the site's trampoline (which
+   reads the pointer).  Returns whether the result is direct.  */
+bool
+sc_site_bytes_for (const struct sc_site *s, void *target,
+		   unsigned char out[SC_INSN_LEN])
+{
+  intptr_t next = (intptr_t) s->addr + SC_INSN_LEN;
+  bool direct = target != NULL;
+  intptr_t rel = (intptr_t) target - next;
+  if (!direct || rel != (int32_t) rel)
+    {
+      direct = false;
+      rel = (intptr_t) s->tramp - next;
+    }
+  int32_t rel32 = (int32_t) rel;
+  out[0] = s->kind == SC_SITE_TAIL ? SC_OP_JMP : SC_OP_CALL;
+  memcpy (out + 1, &rel32, 4);
+  return direct;
+}
+
+static int
+compare_patches (const void *a, const void *b)
+{
+  const struct sc_patch *x = a, *y = b;
+  return (x->addr > y->addr) - (x->addr < y->addr);
+}
+
+/* Step 0 for one site.  Adds a patch to B when the site needs one.
+   Returns 0 or -EBUSY for a site that had to be refused.  */
+static int
+plan_site (struct sc_site *s, struct sc_batch *b)
+{
+  if (s->state != SC_SITE_MANAGED)
+    return -EBUSY;
+
+  void *target = __atomic_load_n (s->key->var, __ATOMIC_ACQUIRE);
+  unsigned char want[SC_INSN_LEN];
+  if (!sc_site_bytes_for (s, target, want) && target)
+    SC_COUNT (unreachable);
+
+  unsigned char now[SC_INSN_LEN];
+  memcpy (now, s->addr, SC_INSN_LEN);
+  bool foreign_int3 = false;
+  if (memcmp (now, s->cur, SC_INSN_LEN))
+    {
+      if (now[0] == SC_OP_INT3 && !memcmp (now + 1, s->cur + 1, 4))
+	/* A debugger's (or another patcher's) breakpoint: it keeps every
+	   core off the site already, and whoever removes it restores our
+	   opcode, which never changes.  The displacement can be written
+	   under it.  */
+	foreign_int3 = true;
+      else
+	{
+	  s->state = SC_SITE_REFUSED;
+	  SC_COUNT (conflicts);
+	  sc_warn ("site %p of key '%s' holds %02x %02x %02x %02x %02x, "
+		   "not what the runtime wrote; leaving it alone",
+		   (void *) s->addr, s->key->name, now[0], now[1], now[2],
+		   now[3], now[4]);
+	  return -EBUSY;
+	}
+    }
+  if (!memcmp (want, s->cur, SC_INSN_LEN))
+    return 0;
+
+  struct sc_patch *p = &b->p[b->n++];
+  p->addr = s->addr;
+  p->site = s;
+  p->kind = s->kind;
+  p->under_foreign_int3 = foreign_int3;
+  memcpy (p->insn, want, SC_INSN_LEN);
+  int32_t rel;
+  memcpy (&rel, want + 1, 4);
+  p->dest = s->addr + SC_INSN_LEN + rel;
+  if (foreign_int3)
+    SC_COUNT (foreign_int3);
+  return 0;
+}
+
+/* The bytes of patch P in PHASE (1: int3, 2: displacement, 3: opcode),
+   laid over the current code at DST.  */
+static void
+overlay (unsigned char *dst, const struct sc_patch *p, int phase)
+{
+  switch (phase)
+    {
+    case 1:
+      if (!p->under_foreign_int3)
+	dst[0] = SC_OP_INT3;
+      break;
+    case 2:
+      memcpy (dst + 1, p->insn + 1, 4);
+      break;
+    case 3:
+      memcpy (dst + 1, p->insn + 1, 4);
+      if (!p->under_foreign_int3)
+	dst[0] = p->insn[0];
+      break;
+    }
+}
+
+static int
+write_phase (const struct sc_batch *b, int phase)
+{
+  size_t i = 0;
+  while (i < b->n)
+    {
+      const struct sc_patch *first = &b->p[i];
+      unsigned char *start = first->addr;
+      unsigned char *end = start + SC_INSN_LEN;
+      size_t j = i + 1;
+      while (j < b->n && b->p[j].site->unit == first->site->unit
+	     && b->p[j].addr - end <= CHUNK_GAP
+	     && b->p[j].addr + SC_INSN_LEN - start <= CHUNK_MAX)
+	end = b->p[j++].addr + SC_INSN_LEN;
+
+      size_t len = end - start;
+      memcpy (chunk_buf, start, len);
+      for (size_t k = i; k < j; k++)
+	overlay (chunk_buf + (b->p[k].addr - start), &b->p[k], phase);
+      /* A lone site: write only the bytes that change.  */
+      unsigned char *from = start;
+      if (j == i + 1)
+	{
+	  if (phase == 2)
+	    from += 1, len = 4;
+	  else
+	    len = 1;
+	  if (phase != 2 && first->under_foreign_int3)
+	    len = 0;
+	}
+      if (len)
+	{
+	  int r = sc_text_write (from, chunk_buf + (from - start), len);
+	  if (r)
+	    return r;
+	}
+      i = j;
+    }
+  return 0;
+}
+
+static void
+hold_slow_path (void)
+{
+  if (!sc_config.slowpath_us)
+    return;
+  struct timespec ts = { sc_config.slowpath_us / 1000000,
+			 (sc_config.slowpath_us % 1000000) * 1000 };
+  while (nanosleep (&ts, &ts) && errno == EINTR)
+    ;
+}
+
+/* Retarget SITES[0..N) to their keys' current values.  Returns 0, or
+   -EBUSY when a site had to be refused, or another -errno when code
+   could not be written.  */
+int
+sc_patch_sites (struct sc_site **sites, size_t n)
+{
+  struct sc_batch b = { .p = malloc (n * sizeof *b.p), .n = 0 };
+  if (!b.p && n)
+    return -ENOMEM;
+  int status = 0;
+  bool sorted = true;
+  for (size_t i = 0; i < n; i++)
+    {
+      int r = plan_site (sites[i], &b);
+      if (r)
+	status = r;
+      if (b.n > 1 && b.p[b.n - 1].addr < b.p[b.n - 2].addr)
+	sorted = false;
+    }
+  if (b.n == 0)
+    {
+      free (b.p);
+      return status;
+    }
+  if (!sorted)
+    qsort (b.p, b.n, sizeof *b.p, compare_patches);
+  b.patcher = sc_gettid ();
+
+  int r = sc_writer_begin (&b);
+  if (r == 0)
+    {
+      sc_trap_install ();
+      sc_trap_publish (&b);
+      r = write_phase (&b, 1);
+      sc_sync_cores ();
+      hold_slow_path ();
+      if (r == 0)
+	r = write_phase (&b, 2);
+      sc_sync_cores ();
+      if (r == 0)
+	r = write_phase (&b, 3);
+      sc_sync_cores ();
+      sc_trap_retire ();
+      sc_writer_end (&b);
+    }
+  if (r)
+    {
+      /* Sites may now hold a breakpoint or a stale target; nothing
+	 safe is left to do but say so.  */
+      sc_warn ("writing code failed (%s) while retargeting %zu sites; "
+	       "calls through them may be wrong", strerror (-r), b.n);
+      free (b.p);
+      return r;
+    }
+
+  for (size_t i = 0; i < b.n; i++)
+    {
+      struct sc_patch *p = &b.p[i];
+      memcpy (p->site->cur + 1, p->insn + 1, 4);
+      p->site->cur[0] = p->insn[0];
+    }
+  SC_COUNT (batches);
+  SC_COUNT_N (sites_patched, b.n);
+  free (b.p);
+  return status;
+}

@@ -1,0 +1,23 @@
+/* staticcall runtime: the abort handler of the stub area's rseq critical
+   section (stub_area.c).  Fixed code, never rewritten.
+
+   The kernel jumps here when a thread inside a stub is preempted,
+   migrated or signalled, or is fenced by membarrier RSEQ.  The trap
+   handler left the interrupted %rsp in %r10 and the site in %r11: put
+   the stack back as it was at the site (undoing the stub's push) and
+   execute the site again.  The kernel checks that the four bytes
+   before the abort handler are glibc's rseq signature.  */
+
+	.text
+	.p2align 4
+	.long	0x53053053		/* RSEQ_SIG on x86 */
+	.globl	__static_call_rseq_abort
+	.hidden	__static_call_rseq_abort
+	.type	__static_call_rseq_abort, @function
+__static_call_rseq_abort:
+	lock incq __static_call_rseq_abort_count(%rip)
+	movq	%r10, %rsp
+	jmp	*%r11
+	.size	__static_call_rseq_abort, .-__static_call_rseq_abort
+
+	.section .note.GNU-stack,"",@progbits

@@ -1,0 +1,190 @@
+/* staticcall runtime: stubs for the STI-shadow handler path.
+
+   Linus Torvalds' design (seed 002, 2019-01-11): the breakpoint handler
+   does not write the interrupted stack; it points the thread at a stub
+   `push return-address; jmp target' that cannot be interrupted (the
+   kernel clears IF and uses the STI shadow), so that once every CPU has
+   synced no CPU can be inside it and it can be rewritten.
+
+   Userspace has restartable sequences for the same guarantee:
+     - the stub area is one rseq critical section.  The handler sets the
+       thread's rseq_cs to its descriptor, %r10 to the interrupted %rsp
+       and %r11 to the site (both are clobbered by any call, so dead at
+       a call site) and RIP to a fresh stub;
+     - preemption, migration or a signal while the thread is in the
+       area sends it to __static_call_rseq_abort (rseq_abort.S), fixed
+       code that is never rewritten: `mov %r10,%rsp; jmp *%r11' undoes
+       the push and re-executes the site, which by then holds the
+       breakpoint or the finished call;
+     - before the area is reused (next batch),
+       membarrier(PRIVATE_EXPEDITED_RSEQ) moves every running thread
+       out of it; preempted threads abort when they resume.  So a stub
+       is never rewritten while a thread can be inside it.
+   Stubs are written through a second, writable mapping of the same
+   memfd: the executable view is never writable.
+
+   A stub:  [park hook]  68 imm32         push $low32(ret)
+			 c7 44 24 04 imm32 movl $high32(ret), 4(%rsp)
+			 ff 25 00 00 00 00 jmp *0(%rip)
+			 imm64             target
+   The park hook (tests only, __static_call_debug_park) spins while a
+   flag in the area's header is set, to hold a thread inside a stub.  */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/rseq.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define STUB_SIZE 64
+#define STUB_COUNT 4096
+#define HEADER_SIZE 64
+#define AREA_SIZE (HEADER_SIZE + STUB_SIZE * STUB_COUNT)
+
+extern const char __static_call_rseq_abort[] sc_hidden;
+sc_hidden unsigned long __static_call_rseq_abort_count;
+
+static unsigned char *rw, *rx;
+static atomic_size_t next_stub;
+static bool park_stubs;
+static struct rseq_cs area_cs __attribute__ ((aligned (32)));
+
+bool
+sc_stubs_init (void)
+{
+  if (rw)
+    return true;
+  if (__rseq_size == 0)
+    {
+      sc_warn ("STATICCALL_BP=trampoline needs rseq, which glibc did not "
+	       "register here; using 'emulate'");
+      return false;
+    }
+  if (!sc_rseq_fence_init ())
+    {
+      sc_warn ("STATICCALL_BP=trampoline needs membarrier RSEQ fences, "
+	       "not available here; using 'emulate'");
+      return false;
+    }
+  int fd = memfd_create ("staticcall-stubs", MFD_CLOEXEC);
+  if (fd < 0 || ftruncate (fd, AREA_SIZE))
+    {
+      sc_warn ("STATICCALL_BP=trampoline: no memfd for stubs (%m); "
+	       "using 'emulate'");
+      if (fd >= 0)
+	close (fd);
+      return false;
+    }
+  void *w = mmap (NULL, AREA_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  void *x = mmap (NULL, AREA_SIZE, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+  close (fd);
+  if (w == MAP_FAILED || x == MAP_FAILED)
+    {
+      sc_warn ("STATICCALL_BP=trampoline: cannot map stubs (%m); "
+	       "using 'emulate'");
+      if (w != MAP_FAILED)
+	munmap (w, AREA_SIZE);
+      if (x != MAP_FAILED)
+	munmap (x, AREA_SIZE);
+      return false;
+    }
+  rw = w;
+  rx = x;
+  area_cs.version = 0;
+  area_cs.flags = 0;
+  area_cs.start_ip = (uintptr_t) rx + HEADER_SIZE;
+  area_cs.post_commit_offset = STUB_SIZE * STUB_COUNT;
+  area_cs.abort_ip = (uintptr_t) __static_call_rseq_abort;
+  return true;
+}
+
+/* Called with no batch published and, since the previous batch's
+   retirement fence, no thread inside any stub.  */
+void
+sc_stubs_reset (void)
+{
+  atomic_store (&next_stub, 0);
+}
+
+bool
+sc_stubs_used (void)
+{
+  return atomic_load (&next_stub) != 0;
+}
+
+static unsigned char *
+put (unsigned char *s, const void *bytes, size_t n)
+{
+  memcpy (s, bytes, n);
+  return s + n;
+}
+
+void *
+sc_stub_for_call (const struct sc_patch *p)
+{
+  size_t i = atomic_fetch_add (&next_stub, 1);
+  if (i >= STUB_COUNT)
+    {
+      SC_COUNT (stub_exhausted);
+      return NULL;
+    }
+  size_t off = HEADER_SIZE + i * STUB_SIZE;
+  unsigned char *s = rw + off;
+  uint64_t ret = (uint64_t) (p->addr + SC_INSN_LEN);
+  uint32_t lo = (uint32_t) ret, hi = (uint32_t) (ret >> 32);
+
+  if (park_stubs)
+    {
+      /* cmpb $0, flag(%rip); jne <back to cmpb>.  The flag is byte 0
+	 of the header.  */
+      int32_t rel = -(int32_t) (off + 7);
+      static const unsigned char cmpb[2] = { 0x80, 0x3d };
+      static const unsigned char jne[2] = { 0x75, 0xf7 };
+      s = put (s, cmpb, 2);
+      s = put (s, &rel, 4);
+      *s++ = 0;
+      s = put (s, jne, 2);
+    }
+  *s++ = 0x68;
+  s = put (s, &lo, 4);
+  static const unsigned char movl[4] = { 0xc7, 0x44, 0x24, 0x04 };
+  s = put (s, movl, 4);
+  s = put (s, &hi, 4);
+  static const unsigned char jmp[6] = { 0xff, 0x25, 0, 0, 0, 0 };
+  s = put (s, jmp, 6);
+  uint64_t dest = (uint64_t) p->dest;
+  put (s, &dest, 8);
+  return rx + off;
+}
+
+void
+sc_stub_enter (void *ucv, void *stub, unsigned char *site)
+{
+  ucontext_t *uc = ucv;
+  greg_t *g = uc->uc_mcontext.gregs;
+  struct rseq *rs = (struct rseq *) ((char *) __builtin_thread_pointer ()
+				     + __rseq_offset);
+  __atomic_store_n (&rs->rseq_cs, (uint64_t) (uintptr_t) &area_cs,
+		    __ATOMIC_RELAXED);
+  g[REG_R10] = g[REG_RSP];
+  g[REG_R11] = (greg_t) site;
+  g[REG_RIP] = (greg_t) stub;
+}
+
+/* Test hook: while *on is non-zero, new stubs spin at their start, so a
+   thread can be held inside one.  Returns -1 when the stub path is not
+   in use.  */
+int
+__static_call_debug_park (int on)
+{
+  if (!rw)
+    return -1;
+  park_stubs = true;
+  __atomic_store_n (&rw[0], on ? 1 : 0, __ATOMIC_RELEASE);
+  return 0;
+}

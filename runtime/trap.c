@@ -1,0 +1,210 @@
+/* staticcall runtime: the SIGTRAP handler.
+
+   A thread that executes a site while its batch is in phases 1-3 hits
+   the int3 and lands here with RIP = site + 1.  The handler finds the
+   site in the published batch (binary search; sites are sorted) and
+   completes the call to its new destination, by one of three paths:
+
+   self-hit   the trapping thread is the patching thread (a signal
+	      handler that ran on it called a site): write that site's
+	      final bytes now and restart the instruction (seed 001).
+	      The patcher rewrites them again later; nothing waits, so
+	      nothing deadlocks.
+   emulate    (STATICCALL_BP=emulate, the default) do what the call
+	      would have done: push the return address on the
+	      interrupted stack, jump to the destination.  The kernel
+	      put the signal frame below the red zone, so the push
+	      overwrites nothing live.  A tail site (jmp) only jumps.
+   stub       (STATICCALL_BP=trampoline) never touch the interrupted
+	      stack: send the thread to a per-hit stub that pushes the
+	      return address and jumps, made uninterruptible by rseq
+	      (stub_area.c).
+
+   A trap that is not at a site of the batch is someone else's: it goes
+   to the handler installed before ours, or gets the default action.
+
+   Async-signal-safe: no allocation, no lock.  The batch is kept alive
+   by `in_flight': the patcher unpublishes it and then waits until no
+   handler is running before freeing it.  */
+
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+#include <sched.h>
+#include <ucontext.h>
+
+#include "internal.h"
+
+static struct sc_batch *_Atomic active;
+static atomic_int in_flight;
+
+/* The disposition we replaced.  Two slots, swapped by pointer, so a
+   handler never reads one that is being rewritten.  */
+static struct sigaction prev_slots[2];
+static struct sigaction *_Atomic prev;
+
+static const struct sc_patch *
+find_patch (const struct sc_batch *b, const unsigned char *site)
+{
+  size_t lo = 0, hi = b->n;
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (b->p[mid].addr < site)
+	lo = mid + 1;
+      else if (b->p[mid].addr > site)
+	hi = mid;
+      else
+	return &b->p[mid];
+    }
+  return NULL;
+}
+
+static void
+emulate_call (greg_t *g, const struct sc_patch *p)
+{
+  if (p->kind == SC_SITE_CALL)
+    {
+      uint64_t *sp = (uint64_t *) g[REG_RSP] - 1;
+      *sp = (uint64_t) (p->addr + SC_INSN_LEN);
+      g[REG_RSP] = (greg_t) sp;
+    }
+  g[REG_RIP] = (greg_t) p->dest;
+}
+
+static void
+complete_call (ucontext_t *uc, const struct sc_batch *b,
+	       const struct sc_patch *p)
+{
+  greg_t *g = uc->uc_mcontext.gregs;
+  if (sc_gettid () == b->patcher)
+    {
+      sc_text_write (p->addr + 1, p->insn + 1, 4);
+      sc_text_write (p->addr, p->insn, 1);
+      g[REG_RIP] = (greg_t) p->addr;
+      SC_COUNT (bp_self);
+      return;
+    }
+  if (p->kind == SC_SITE_CALL && sc_config.bp == SC_BP_TRAMPOLINE)
+    {
+      void *stub = sc_stub_for_call (p);
+      if (stub)
+	{
+	  sc_stub_enter (uc, stub, p->addr);
+	  SC_COUNT (bp_stub);
+	  return;
+	}
+    }
+  emulate_call (g, p);
+  SC_COUNT (bp_emulated);
+}
+
+static void
+chain (int sig, siginfo_t *si, ucontext_t *uc)
+{
+  struct sigaction *old = atomic_load (&prev);
+  if (old->sa_flags & SA_SIGINFO)
+    {
+      old->sa_sigaction (sig, si, uc);
+      return;
+    }
+  if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN)
+    {
+      old->sa_handler (sig);
+      return;
+    }
+  if (old->sa_handler == SIG_IGN && si->si_code != SI_KERNEL)
+    return;
+  /* What the kernel would have done without us: the default action.
+     For a breakpoint, execute it again with no handler installed.  */
+  struct sigaction dfl;
+  memset (&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  sigaction (SIGTRAP, &dfl, NULL);
+  if (si->si_code == SI_KERNEL)
+    uc->uc_mcontext.gregs[REG_RIP] -= 1;
+  else
+    raise (SIGTRAP);
+}
+
+static void
+trap_handler (int sig, siginfo_t *si, void *ctx)
+{
+  ucontext_t *uc = ctx;
+  greg_t *g = uc->uc_mcontext.gregs;
+  int saved_errno = errno;
+
+  if (si->si_code == SI_KERNEL)
+    {
+      unsigned char *site = (unsigned char *) g[REG_RIP] - 1;
+      atomic_fetch_add (&in_flight, 1);
+      struct sc_batch *b = atomic_load (&active);
+      const struct sc_patch *p = b ? find_patch (b, site) : NULL;
+      if (p && !p->under_foreign_int3)
+	{
+	  complete_call (uc, b, p);
+	  atomic_fetch_sub (&in_flight, 1);
+	  errno = saved_errno;
+	  return;
+	}
+      atomic_fetch_sub (&in_flight, 1);
+      /* A trap taken during a batch that has finished since: the int3
+	 is gone and a call or jmp stands there.  Run it.  */
+      if (*site == SC_OP_CALL || *site == SC_OP_JMP)
+	{
+	  g[REG_RIP] = (greg_t) site;
+	  SC_COUNT (bp_stale);
+	  errno = saved_errno;
+	  return;
+	}
+    }
+  chain (sig, si, uc);
+  errno = saved_errno;
+}
+
+/* Make sure our handler is the installed one; run at each batch, so a
+   handler the program installed after start-up is chained, not lost.  */
+int
+sc_trap_install (void)
+{
+  struct sigaction cur;
+  if (sigaction (SIGTRAP, NULL, &cur))
+    return -errno;
+  if ((cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == trap_handler)
+    return 0;
+
+  struct sigaction *slot = atomic_load (&prev) == &prev_slots[0]
+			   ? &prev_slots[1] : &prev_slots[0];
+  *slot = cur;
+  atomic_store (&prev, slot);
+
+  struct sigaction sa;
+  memset (&sa, 0, sizeof sa);
+  sa.sa_sigaction = trap_handler;
+  sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
+  sigemptyset (&sa.sa_mask);
+  return sigaction (SIGTRAP, &sa, NULL) ? -errno : 0;
+}
+
+void
+sc_trap_publish (struct sc_batch *b)
+{
+  if (sc_config.bp == SC_BP_TRAMPOLINE)
+    sc_stubs_reset ();
+  atomic_store (&active, b);
+}
+
+/* Unpublish the batch, wait for handlers still looking at it, and
+   make sure no thread is left inside one of its stubs.  */
+void
+sc_trap_retire (void)
+{
+  atomic_store (&active, NULL);
+  while (atomic_load (&in_flight))
+    sched_yield ();
+  if (sc_config.bp == SC_BP_TRAMPOLINE && sc_stubs_used ())
+    sc_rseq_fence ();
+}

@@ -1,0 +1,74 @@
+/* The records the staticcall plugin emits into each object, and the
+   runtime reads.  The plugin writes them as assembler text
+   (plugin/sc-emit.cc); any change here must be made there too and
+   bumps SC_UNIT_ABI_VERSION in both places.
+
+   Per translation unit (per LTO partition with -flto):
+
+     .static_call_sites  (read-only, no relocations after link)
+	struct sc_site_record[nsites]
+     .data.rel.local
+	struct sc_key_record[nkeys]   one per key with sites in the unit
+	struct sc_unit                the descriptor passed to
+				      __static_call_register_unit from the
+				      unit's constructor, and to
+				      __static_call_unregister_unit from
+				      its destructor.  */
+
+#ifndef SC_UNIT_ABI_H
+#define SC_UNIT_ABI_H
+
+#include <stdint.h>
+
+#define SC_UNIT_ABI_VERSION 1
+
+/* Kind of a site, in the low two bits of sc_site_record.key.  */
+enum sc_site_kind
+{
+  SC_SITE_CALL = 0,	/* e8 rel32: call */
+  SC_SITE_TAIL = 1,	/* e9 rel32: jmp (sibling call) */
+};
+
+struct sc_site_record
+{
+  int32_t site;		/* address of the 5-byte instruction - &site */
+  int32_t key;		/* address of its sc_key_record - &key, | kind */
+};
+
+struct sc_key_record
+{
+  void **var;		/* the annotated pointer: the key's identity */
+  const char *name;	/* KEY as written in the attribute */
+  void *tramp;		/* this object's __static_call_tramp_KEY */
+};
+
+struct sc_unit
+{
+  uint32_t version;	/* SC_UNIT_ABI_VERSION */
+  uint32_t nsites;
+  uint32_t nkeys;
+  uint32_t flags;	/* reserved, 0 */
+  const struct sc_site_record *sites;
+  const struct sc_key_record *keys;
+};
+
+static inline void *
+sc_site_address (const struct sc_site_record *r)
+{
+  return (char *) &r->site + r->site;
+}
+
+static inline enum sc_site_kind
+sc_site_kind (const struct sc_site_record *r)
+{
+  return (enum sc_site_kind) (r->key & 3);
+}
+
+static inline const struct sc_key_record *
+sc_site_key (const struct sc_site_record *r)
+{
+  return (const struct sc_key_record *) ((const char *) &r->key
+					 + (r->key & ~3));
+}
+
+#endif /* SC_UNIT_ABI_H */
