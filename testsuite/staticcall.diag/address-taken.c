@@ -1,0 +1,12 @@
+/* { dg-do compile } */
+static void nop (void) {}
+void (*hook) (void) __attribute__ ((static_call (hook))) = nop;
+void *escape = &hook; /* { dg-error "taking the address of static call pointer 'hook'" } */
+
+void **
+leak (void)
+{
+  void **p;
+  p = (void **) &hook; /* { dg-error "taking the address of static call pointer 'hook'" } */
+  return p;
+}

@@ -1,0 +1,2 @@
+/* { dg-do compile } */
+int *data __attribute__ ((static_call (k2))); /* { dg-error "applies only to pointers to functions; 'data' points to data" } */

@@ -1,0 +1,219 @@
+/* staticcall-sites: list and check the static call sites of a linked
+   x86-64 ELF file (executable or shared object), from the file alone.
+
+   usage: staticcall-sites [--check] [--quiet] [--summary] FILE...
+
+   For each record of .static_call_sites it prints the site's address,
+   `call' or `jmp', the symbol the instruction goes to (normally
+   __static_call_tramp_KEY), and the site's offset within its 64-byte
+   line.  --check exits 1 unless every site is a 5-byte e8/e9 whose
+   target is a __static_call_tramp_ symbol and whose displacement stays
+   inside one 64-byte line.  --summary prints one line of totals.  */
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define TRAMP_PREFIX "__static_call_tramp_"
+
+struct image
+{
+  const char *path;
+  const unsigned char *data;
+  size_t size;
+  const Elf64_Ehdr *eh;
+  const Elf64_Shdr *sh;
+  const Elf64_Sym *syms;
+  size_t nsyms;
+  const char *strtab;
+};
+
+static bool quiet, check, summary;
+
+static const Elf64_Shdr *
+section_named (const struct image *im, const char *name)
+{
+  const Elf64_Shdr *shstr = &im->sh[im->eh->e_shstrndx];
+  for (int i = 0; i < im->eh->e_shnum; i++)
+    if (!strcmp ((const char *) im->data + shstr->sh_offset
+		 + im->sh[i].sh_name, name))
+      return &im->sh[i];
+  return NULL;
+}
+
+/* File bytes at virtual address VA, or NULL when no allocated section
+   with contents holds LEN bytes there.  */
+static const unsigned char *
+bytes_at (const struct image *im, uint64_t va, size_t len)
+{
+  for (int i = 0; i < im->eh->e_shnum; i++)
+    {
+      const Elf64_Shdr *s = &im->sh[i];
+      if (!(s->sh_flags & SHF_ALLOC) || s->sh_type == SHT_NOBITS)
+	continue;
+      if (va >= s->sh_addr && va + len <= s->sh_addr + s->sh_size)
+	return im->data + s->sh_offset + (va - s->sh_addr);
+    }
+  return NULL;
+}
+
+static const char *
+symbol_at (const struct image *im, uint64_t va)
+{
+  const char *best = NULL;
+  for (size_t i = 0; i < im->nsyms; i++)
+    {
+      const Elf64_Sym *s = &im->syms[i];
+      if (s->st_value != va || s->st_shndx == SHN_UNDEF || !s->st_name)
+	continue;
+      const char *name = im->strtab + s->st_name;
+      /* Prefer the trampoline's name over an alias at the same place.  */
+      if (!best || !strncmp (name, TRAMP_PREFIX, strlen (TRAMP_PREFIX)))
+	best = name;
+    }
+  return best;
+}
+
+static int
+load (struct image *im, const char *path)
+{
+  memset (im, 0, sizeof *im);
+  im->path = path;
+  int fd = open (path, O_RDONLY);
+  struct stat st;
+  if (fd < 0 || fstat (fd, &st))
+    {
+      fprintf (stderr, "staticcall-sites: %s: %s\n", path, strerror (errno));
+      return -1;
+    }
+  im->size = st.st_size;
+  im->data = mmap (NULL, im->size, PROT_READ, MAP_PRIVATE, fd, 0);
+  close (fd);
+  if (im->data == MAP_FAILED || im->size < sizeof (Elf64_Ehdr)
+      || memcmp (im->data, ELFMAG, SELFMAG)
+      || im->data[EI_CLASS] != ELFCLASS64)
+    {
+      fprintf (stderr, "staticcall-sites: %s: not a 64-bit ELF file\n", path);
+      return -1;
+    }
+  im->eh = (const Elf64_Ehdr *) im->data;
+  im->sh = (const Elf64_Shdr *) (im->data + im->eh->e_shoff);
+  const Elf64_Shdr *symtab = section_named (im, ".symtab");
+  if (!symtab)
+    symtab = section_named (im, ".dynsym");
+  if (symtab)
+    {
+      im->syms = (const Elf64_Sym *) (im->data + symtab->sh_offset);
+      im->nsyms = symtab->sh_size / sizeof (Elf64_Sym);
+      im->strtab = (const char *) im->data
+		   + im->sh[symtab->sh_link].sh_offset;
+    }
+  return 0;
+}
+
+/* Returns the number of bad sites, or -1 when the file cannot be read.  */
+static int
+inspect (const char *path)
+{
+  struct image im;
+  if (load (&im, path))
+    return -1;
+  const Elf64_Shdr *tab = section_named (&im, ".static_call_sites");
+  if (!tab)
+    {
+      if (!quiet)
+	printf ("%s: no static call sites\n", path);
+      if (summary)
+	printf ("%s: 0 sites\n", path);
+      return 0;
+    }
+  size_t n = tab->sh_size / 8;
+  size_t bad = 0, tails = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      uint64_t rec = tab->sh_addr + 8 * i;
+      int32_t fields[2];
+      memcpy (fields, im.data + tab->sh_offset + 8 * i, 8);
+      uint64_t site = rec + fields[0];
+      bool tail = fields[1] & 3;
+      tails += tail;
+      const unsigned char *b = bytes_at (&im, site, 5);
+      const char *why = NULL, *target_name = "?";
+      uint64_t target = 0;
+      if (!b)
+	why = "site is not in the file's code";
+      else
+	{
+	  int32_t rel;
+	  memcpy (&rel, b + 1, 4);
+	  target = site + 5 + rel;
+	  const char *sym = symbol_at (&im, target);
+	  if (sym)
+	    target_name = sym;
+	  if (b[0] != (tail ? 0xe9 : 0xe8))
+	    why = tail ? "not a 5-byte jmp" : "not a 5-byte call";
+	  else if (strncmp (target_name, TRAMP_PREFIX, strlen (TRAMP_PREFIX)))
+	    why = "does not go to a trampoline";
+	  else if ((site + 1) / 64 != (site + 4) / 64)
+	    why = "displacement crosses a 64-byte line";
+	}
+      if (why)
+	bad++;
+      if (!quiet || why)
+	printf ("%s: %#lx %s %s (+%lu in line)%s%s\n", path,
+		(unsigned long) site, tail ? "jmp " : "call",
+		target_name, (unsigned long) (site % 64),
+		why ? ": BAD: " : "", why ? why : "");
+    }
+  if (summary)
+    printf ("%s: %zu sites (%zu tail), %zu bad, %lu bytes of site "
+	    "records\n", path, n, tails, bad, (unsigned long) tab->sh_size);
+  munmap ((void *) im.data, im.size);
+  return (int) bad;
+}
+
+int
+main (int argc, char **argv)
+{
+  int i = 1;
+  for (; i < argc && argv[i][0] == '-'; i++)
+    {
+      if (!strcmp (argv[i], "--check"))
+	check = true;
+      else if (!strcmp (argv[i], "--quiet"))
+	quiet = true;
+      else if (!strcmp (argv[i], "--summary"))
+	summary = true;
+      else
+	{
+	  fprintf (stderr, "staticcall-sites: unknown option '%s'\n"
+		   "usage: staticcall-sites [--check] [--quiet] [--summary] "
+		   "FILE...\n", argv[i]);
+	  return 2;
+	}
+    }
+  if (i == argc)
+    {
+      fprintf (stderr, "usage: staticcall-sites [--check] [--quiet] "
+	       "[--summary] FILE...\n");
+      return 2;
+    }
+  int status = 0;
+  for (; i < argc; i++)
+    {
+      int bad = inspect (argv[i]);
+      if (bad < 0)
+	status = 2;
+      else if (bad && check && status == 0)
+	status = 1;
+    }
+  return status;
+}
