@@ -184,8 +184,14 @@ sc_trap_install (void)
   struct sigaction sa;
   memset (&sa, 0, sizeof sa);
   sa.sa_sigaction = trap_handler;
-  sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK;
-  sigemptyset (&sa.sa_mask);
+  /* No other signal may run inside ours: its handler would inherit a
+     mask with SIGTRAP blocked, and a site it called mid-patch would
+     then kill the process (the kernel forces a blocked SIGTRAP to its
+     default action).  For the same reason SIGTRAP itself stays
+     unblocked (SA_NODEFER).  */
+  sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK | SA_NODEFER;
+  sigfillset (&sa.sa_mask);
+  sigdelset (&sa.sa_mask, SIGTRAP);
   return sigaction (SIGTRAP, &sa, NULL) ? -errno : 0;
 }
 

@@ -1,0 +1,60 @@
+/* Helpers shared by the ABI run tests (not a test itself: abi.exp runs
+   the *.c files only).
+
+   check_sites () verifies, in a build with the plugin, that every
+   registered site goes where its pointer points: directly when the
+   target is within rel32 reach, else through its trampoline.  It
+   prints nothing, so the output stays the same with and without the
+   plugin.  */
+#ifndef ABI_CHECK_H
+#define ABI_CHECK_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <static_call.h>
+
+#ifdef __STATICCALL__
+static int
+check_one_site (const struct static_call_site_info *s, void *arg)
+{
+  const void *target = *(void *const *) s->var;
+  intptr_t rel = (intptr_t) target - ((intptr_t) s->addr + 5);
+  int reachable = target && rel == (int32_t) rel;
+  int ok;
+
+  ++*(int *) arg;
+  switch (s->state)
+    {
+    case STATIC_CALL_SITE_DIRECT:
+      ok = s->calls == target;
+      break;
+    case STATIC_CALL_SITE_TRAMPOLINE:
+      ok = s->calls == s->trampoline && !reachable;
+      break;
+    default:
+      ok = 0;
+      break;
+    }
+  if (!ok)
+    {
+      fprintf (stderr, "site %p of key %s: state %d, calls %p, pointer %p\n",
+	       s->addr, s->key, (int) s->state, s->calls, target);
+      abort ();
+    }
+  return 0;
+}
+#endif
+
+static void __attribute__ ((unused))
+check_sites (void)
+{
+#ifdef __STATICCALL__
+  int n = 0;
+  static_call_for_each_site (check_one_site, &n);
+  if (n == 0)
+    abort ();
+#endif
+}
+
+#endif /* ABI_CHECK_H */

@@ -1,0 +1,77 @@
+/* Helpers for the runtime tests: read a site's code bytes back from
+   memory and check where they go, independently of the runtime's own
+   bookkeeping.  */
+
+#ifndef SC_TEST_H
+#define SC_TEST_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <static_call.h>
+
+#define CHECK(cond)							\
+  do									\
+    if (!(cond))							\
+      {									\
+	fprintf (stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
+		 #cond);						\
+	abort ();							\
+      }									\
+  while (0)
+
+/* Where the 5-byte instruction at ADDR goes, or NULL when it is not a
+   call or jmp rel32.  */
+static inline const void *
+sc_test_decode (const void *addr, int *tail)
+{
+  const unsigned char *p = addr;
+  int32_t rel;
+  if (p[0] != 0xe8 && p[0] != 0xe9)
+    return NULL;
+  if (tail)
+    *tail = p[0] == 0xe9;
+  memcpy (&rel, p + 1, 4);
+  return p + 5 + rel;
+}
+
+struct sc_test_expect
+{
+  const char *key;
+  const void *target;
+  int seen, wrong;
+};
+
+static int
+sc_test_check_site (const struct static_call_site_info *s, void *arg)
+{
+  struct sc_test_expect *e = arg;
+  if (strcmp (s->key, e->key))
+    return 0;
+  int tail = -1;
+  const void *dest = sc_test_decode (s->addr, &tail);
+  e->seen++;
+  if (dest != e->target || tail != s->tail
+      || s->state != STATIC_CALL_SITE_DIRECT || s->calls != e->target)
+    {
+      fprintf (stderr, "site %p of key %s: bytes go to %p, want %p\n",
+	       s->addr, e->key, dest, e->target);
+      e->wrong++;
+    }
+  return 0;
+}
+
+/* Every site of KEY calls TARGET directly; returns the number of
+   sites.  */
+static inline int
+sc_test_expect_direct (const char *key, const void *target)
+{
+  struct sc_test_expect e = { key, target, 0, 0 };
+  static_call_for_each_site (sc_test_check_site, &e);
+  CHECK (e.wrong == 0);
+  return e.seen;
+}
+
+#endif
