@@ -332,11 +332,13 @@ __static_call_clear_status (void)
 void
 static_call_get_stats (struct static_call_stats *out)
 {
-  pthread_mutex_lock (&lock);
-  *out = sc_stats;
+  /* Without the lock, so that it can watch a batch in progress.  */
+  const unsigned long *from = (const unsigned long *) &sc_stats;
+  unsigned long *to = (unsigned long *) out;
+  for (size_t i = 0; i < sizeof sc_stats / sizeof *from; i++)
+    to[i] = __atomic_load_n (&from[i], __ATOMIC_RELAXED);
   out->rseq_aborts = __atomic_load_n (&__static_call_rseq_abort_count,
 				      __ATOMIC_RELAXED);
-  pthread_mutex_unlock (&lock);
 }
 
 static void

@@ -1,0 +1,171 @@
+/* STI-shadow path: a stub is never rewritten while a thread can be in
+   it.  Thread A, alone on its CPU so nothing preempts it, is parked
+   inside its stub (test hook: new stubs spin while a flag is set).  When
+   the batch retires, its membarrier RSEQ fence must move A out of the
+   stub (rseq abort) and restart it at its site, which by then holds the
+   finished call: A completes while the flag is still set.  Without the
+   fence A would still be spinning in stub slot 0 when the next batches
+   reuse that slot for thread B's hits, and would then run B's stub and
+   return into B's code.  */
+/* { sc-run "STATICCALL_BP=trampoline STATICCALL_SLOWPATH_US=20000" } */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sc-test.h"
+
+int __static_call_debug_park (int on);
+
+static int t1 (int x) { return 100 + x; }
+static int t2 (int x) { return 200 + x; }
+static int t3 (int x) { return 300 + x; }
+
+int (*fa) (int) STATIC_CALL (park_a) = t1;
+int (*fb) (int) STATIC_CALL (park_b) = t1;
+
+static atomic_int a_result = -1;
+static atomic_int go_a, go_b, stop_b;
+
+/* Pin the calling thread to CPU N, so that A spins on a CPU of its own
+   and is not preempted: then only the membarrier fence, not a
+   preemption, can move it out of its stub.  */
+static void
+pin (int n)
+{
+  cpu_set_t set;
+  CPU_ZERO (&set);
+  CPU_SET (n, &set);
+  pthread_setaffinity_np (pthread_self (), sizeof set, &set);
+}
+
+static int ncpus;
+
+static void *
+thread_a (void *arg)
+{
+  if (ncpus >= 2)
+    {
+      pin (1);
+      /* Real-time priority where allowed (root): nothing else on the
+	 machine preempts A then, which would abort it out of its stub
+	 by itself and hide a missing fence.  */
+      struct sched_param sp = { .sched_priority = 1 };
+      pthread_setschedparam (pthread_self (), SCHED_FIFO, &sp);
+    }
+  while (!atomic_load (&go_a))
+    ;
+  atomic_store (&a_result, fa (1));
+  return NULL;
+}
+
+static void *
+thread_b (void *arg)
+{
+  if (ncpus >= 2)
+    pin (0);
+  while (!atomic_load (&go_b))
+    usleep (100);
+  long n = 0;
+  while (!atomic_load (&stop_b))
+    {
+      int r = fb (2);
+      CHECK (r == 102 || r == 202 || r == 302);
+      n++;
+    }
+  return (void *) n;
+}
+
+static unsigned long
+stat_stub (void)
+{
+  struct static_call_stats st;
+  static_call_get_stats (&st);
+  return st.bp_stub;
+}
+
+static void
+sleep_ms (int ms)
+{
+  struct timespec ts = { 0, ms * 1000000L };
+  nanosleep (&ts, NULL);
+}
+
+static const unsigned char *site_a;
+
+static int
+find_site_a (const struct static_call_site_info *s, void *arg)
+{
+  if (!strcmp (s->key, "park_a"))
+    site_a = s->addr;
+  return 0;
+}
+
+static void *
+update_a (void *fn)
+{
+  fa = (int (*) (int)) fn;
+  return NULL;
+}
+
+int
+main (void)
+{
+  CHECK (__static_call_debug_park (1) == 0);
+  cpu_set_t set;
+  sched_getaffinity (0, sizeof set, &set);
+  ncpus = CPU_COUNT (&set);
+  if (ncpus >= 2)
+    pin (0);
+  pthread_t a, b, up;
+  CHECK (pthread_create (&a, NULL, thread_a, NULL) == 0);
+  CHECK (pthread_create (&b, NULL, thread_b, NULL) == 0);
+
+  /* Update park_a in the background (its int3 phase lasts 20 ms) and
+     let thread A run into the breakpoint, then into a stub, where it
+     spins.  */
+  static_call_for_each_site (find_site_a, NULL);
+  CHECK (site_a != NULL);
+  CHECK (pthread_create (&up, NULL, update_a, (void *) t2) == 0);
+  while (*(volatile const unsigned char *) site_a != 0xcc)
+    usleep (100);				/* the int3 phase has begun */
+  atomic_store (&go_a, 1);
+  sleep_ms (5);
+  CHECK (stat_stub () >= 1);			/* A went into a stub */
+  CHECK (atomic_load (&a_result) == -1);	/* and is parked there */
+  pthread_join (up, NULL);
+
+  /* The batch has retired: A must be out of the stub and done, though
+     new stubs still park.  The fence moves it out at once; the wait is
+     short because this kernel also aborts a spinning thread now and
+     then (about every 100 ms here), which would hide a missing fence.  */
+  for (int i = 0; i < 20 && atomic_load (&a_result) == -1; i++)
+    sleep_ms (1);
+  CHECK (atomic_load (&a_result) == 201);
+  struct static_call_stats st0;
+  static_call_get_stats (&st0);
+  CHECK (st0.rseq_aborts >= 1);
+
+  /* Recycle the stub area while B hits its site: B's stubs take slot 0
+     again.  B parks too, and each retiring batch moves it out.  */
+  unsigned long stubs = stat_stub ();
+  atomic_store (&go_b, 1);
+  int (*const tb[]) (int) = { t2, t3, t1, t2, t3 };
+  for (int i = 0; i < 5; i++)
+    fb = tb[i];
+  __static_call_debug_park (0);
+  atomic_store (&stop_b, 1);
+  pthread_join (a, NULL);
+  void *nb;
+  pthread_join (b, &nb);
+  struct static_call_stats st1;
+  static_call_get_stats (&st1);
+  CHECK (st1.bp_stub > stubs);
+  CHECK (sc_test_expect_direct ("park_b", (const void *) t3) == 1);
+  printf ("parked thread left its stub at batch end; %lu rseq aborts, "
+	  "%lu stub hits, B made %ld calls\n", st1.rseq_aborts, st1.bp_stub,
+	  (long) nb);
+  return 0;
+}
