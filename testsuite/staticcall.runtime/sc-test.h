@@ -42,7 +42,15 @@ struct sc_test_expect
   const char *key;
   const void *target;
   int seen, wrong;
+  int allow_far;	/* a target beyond rel32 reach may use the trampoline */
 };
+
+static inline int
+sc_test_reachable (const void *site, const void *target)
+{
+  intptr_t d = (intptr_t) target - ((intptr_t) site + 5);
+  return d == (int32_t) d;
+}
 
 static int
 sc_test_check_site (const struct static_call_site_info *s, void *arg)
@@ -53,6 +61,17 @@ sc_test_check_site (const struct static_call_site_info *s, void *arg)
   int tail = -1;
   const void *dest = sc_test_decode (s->addr, &tail);
   e->seen++;
+  if (e->allow_far && !sc_test_reachable (s->addr, e->target))
+    {
+      if (dest != s->trampoline || s->state != STATIC_CALL_SITE_TRAMPOLINE)
+	{
+	  fprintf (stderr, "far site %p of key %s: bytes go to %p, want "
+		   "its trampoline %p\n", s->addr, e->key, dest,
+		   s->trampoline);
+	  e->wrong++;
+	}
+      return 0;
+    }
   if (dest != e->target || tail != s->tail
       || s->state != STATIC_CALL_SITE_DIRECT || s->calls != e->target)
     {
@@ -68,7 +87,18 @@ sc_test_check_site (const struct static_call_site_info *s, void *arg)
 static inline int
 sc_test_expect_direct (const char *key, const void *target)
 {
-  struct sc_test_expect e = { key, target, 0, 0 };
+  struct sc_test_expect e = { key, target, 0, 0, 0 };
+  static_call_for_each_site (sc_test_check_site, &e);
+  CHECK (e.wrong == 0);
+  return e.seen;
+}
+
+/* Every site of KEY goes to TARGET: directly, or through its trampoline
+   when TARGET is beyond rel32 reach of the site.  */
+static inline int
+sc_test_expect_current (const char *key, const void *target)
+{
+  struct sc_test_expect e = { key, target, 0, 0, 1 };
   static_call_for_each_site (sc_test_check_site, &e);
   CHECK (e.wrong == 0);
   return e.seen;
