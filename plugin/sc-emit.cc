@@ -7,7 +7,8 @@
        it jumps through the pointer (through a retpoline under
        -mindirect-branch=thunk*);
      - a key record (runtime/unit-abi.h).
-   Then the site table in .static_call_sites, the unit descriptor, and a
+   Then the site table in .static_call_sites, the padding record in
+   .static_call_padding (not loaded), the unit descriptor, and a
    constructor/destructor pair that register and unregister the unit.
    The layout is described, and must be changed, in runtime/unit-abi.h.  */
 
@@ -229,6 +230,13 @@ sc_emit_finish_unit (void *, void *)
   FOR_EACH_VEC_ELT (sites, i, s)
     fprintf (f, "\t.long\t.LSCS%u - 5 - .\n\t.long\t.LSCK%u - . + %d\n",
 	     i, s->tramp, s->tail ? 1 : 0);
+
+  /* Padding the assembler put in front of each site: one byte per site
+     in a section that is not loaded (no run-time cost), for
+     staticcall-sites --summary and the code-size benchmark.  */
+  fputs ("\t.section\t.static_call_padding,\"\",@progbits\n", f);
+  for (i = 0; i < sites.length (); i++)
+    fprintf (f, "\t.byte\t.LSCS%u - 5 - .LSCP%u\n", i, i);
 
   fprintf (f, "\t.section\t.data.rel.local,\"aw\"\n\t.balign\t8\n"
 	   ".LSC_unit:\n\t.long\t%d, %u, %u, 0\n"

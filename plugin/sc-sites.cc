@@ -3,6 +3,7 @@
    Wraps each emitted call of a trampoline (made by sc-lower.cc, possibly
    duplicated since by inlining or unrolling) into a static call site:
 
+     .LSCPn:			   # before the assembler's padding
 	.bundle_align_mode 6	   # the 5-byte call must not cross a
 	call __static_call_tramp_k # 64-byte line, so the runtime's
 	.bundle_align_mode 0	   # displacement write is one store
@@ -34,8 +35,10 @@ wrap_site (rtx_insn *insn, tree tramp)
   location_t loc = insn_location_or_function (insn);
   unsigned id = sc_emit_note_site (tramp, SIBLING_CALL_P (insn));
 
-  rtx before = gen_rtx_ASM_INPUT_loc (VOIDmode, ".bundle_align_mode 6", loc);
-  emit_insn_before (before, insn);
+  char before[64];
+  snprintf (before, sizeof before, ".LSCP%u:\n\t.bundle_align_mode 6", id);
+  emit_insn_before (gen_rtx_ASM_INPUT_loc (VOIDmode, ggc_strdup (before),
+					   loc), insn);
 
   char after[64];
   snprintf (after, sizeof after, ".bundle_align_mode 0\n.LSCS%u:", id);

@@ -137,6 +137,12 @@ inspect (const char *path)
     }
   size_t n = tab->sh_size / 8;
   size_t bad = 0, tails = 0;
+  /* One byte per site, in table order: the assembler's padding in
+     front of the site (absent in objects from older plugins).  */
+  const Elf64_Shdr *pad = section_named (&im, ".static_call_padding");
+  if (pad && pad->sh_size != n)
+    pad = NULL;
+  unsigned long pad_total = 0, pad_max = 0;
   for (size_t i = 0; i < n; i++)
     {
       uint64_t rec = tab->sh_addr + 8 * i;
@@ -165,6 +171,13 @@ inspect (const char *path)
 	  else if ((site + 1) / 64 != (site + 4) / 64)
 	    why = "displacement crosses a 64-byte line";
 	}
+      if (pad)
+	{
+	  unsigned p = im.data[pad->sh_offset + i];
+	  pad_total += p;
+	  if (p > pad_max)
+	    pad_max = p;
+	}
       if (why)
 	bad++;
       if (!quiet || why)
@@ -174,8 +187,14 @@ inspect (const char *path)
 		why ? ": BAD: " : "", why ? why : "");
     }
   if (summary)
-    printf ("%s: %zu sites (%zu tail), %zu bad, %lu bytes of site "
-	    "records\n", path, n, tails, bad, (unsigned long) tab->sh_size);
+    {
+      printf ("%s: %zu sites (%zu tail), %zu bad, %lu bytes of site "
+	      "records", path, n, tails, bad, (unsigned long) tab->sh_size);
+      if (pad && n)
+	printf (", padding %lu bytes (mean %.2f, max %lu per site)",
+		pad_total, (double) pad_total / n, pad_max);
+      putchar ('\n');
+    }
   munmap ((void *) im.data, im.size);
   return (int) bad;
 }
