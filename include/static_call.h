@@ -41,6 +41,7 @@ struct static_call_stats
   unsigned long stub_exhausted;	/* stub area full: emulated instead */
   unsigned long conflicts;	/* sites refused: bytes not ours */
   unsigned long foreign_int3;	/* patched under another's breakpoint */
+  unsigned long far_slot;	/* sites sent to a near slot: target far */
   unsigned long unreachable;	/* targets beyond rel32: on trampoline */
 };
 
@@ -49,6 +50,7 @@ enum static_call_site_state
 {
   STATIC_CALL_SITE_DIRECT,	/* calls its target directly */
   STATIC_CALL_SITE_TRAMPOLINE,	/* calls the key's trampoline */
+  STATIC_CALL_SITE_SLOT,	/* calls a near slot: the target is far */
   STATIC_CALL_SITE_REFUSED	/* bytes not the runtime's: left alone */
 };
 
@@ -59,6 +61,7 @@ struct static_call_site_info
   const void *var;		/* address of the annotated pointer */
   const void *trampoline;	/* the key's trampoline in this object */
   const void *calls;		/* where the instruction goes now */
+  const void *target;		/* where the call ends up */
   int tail;			/* 1 for a jmp (tail call) */
   enum static_call_site_state state;
 };

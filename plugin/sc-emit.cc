@@ -1,11 +1,10 @@
 /* staticcall GCC plugin: per-unit output, written at PLUGIN_FINISH_UNIT.
 
    For every key with at least one site in this unit:
-     - its trampoline __static_call_tramp_KEY: hidden, in a COMDAT group
-       of the same name when the pointer has external linkage (one copy
-       per linked object), a local symbol when the pointer is static;
-       it jumps through the pointer (through a retpoline under
-       -mindirect-branch=thunk*);
+     - its trampoline __static_call_tramp_KEY (with a unit-unique suffix
+       for a static pointer): hidden, in a COMDAT group of its own name,
+       so one copy per linked object; it jumps through the pointer
+       (through a retpoline under -mindirect-branch=thunk*);
      - a key record (runtime/unit-abi.h).
    Then the site table in .static_call_sites, the padding record in
    .static_call_padding (not loaded), the unit descriptor, and a
@@ -55,19 +54,16 @@ asm_name (tree decl)
   return IDENTIFIER_POINTER (DECL_ASSEMBLER_NAME (decl));
 }
 
-/* Start a function-like symbol NAME in the current section.  */
+/* Start a hidden global function-like symbol NAME in the current
+   section.  */
 static void
-begin_code_symbol (FILE *f, const char *name, bool global)
+begin_code_symbol (FILE *f, const char *name)
 {
-  fputs ("\t.p2align 4\n", f);
-  if (global)
-    {
-      fputs ("\t.globl\t", f);
-      assemble_name (f, name);
-      fputs ("\n\t.hidden\t", f);
-      assemble_name (f, name);
-      fputc ('\n', f);
-    }
+  fputs ("\t.p2align 4\n\t.globl\t", f);
+  assemble_name (f, name);
+  fputs ("\n\t.hidden\t", f);
+  assemble_name (f, name);
+  fputc ('\n', f);
   fputs ("\t.type\t", f);
   assemble_name (f, name);
   fputs (", @function\n", f);
@@ -109,7 +105,7 @@ emit_retpoline_thunk (FILE *f)
 {
   fputs ("\t.section\t.text." SC_RETPOLINE ",\"axG\",@progbits,"
 	 SC_RETPOLINE ",comdat\n", f);
-  begin_code_symbol (f, SC_RETPOLINE, true);
+  begin_code_symbol (f, SC_RETPOLINE);
   emit_retpoline_body (f);
   end_code_symbol (f, SC_RETPOLINE);
 }
@@ -120,15 +116,11 @@ static void
 emit_trampoline (FILE *f, tree tramp, tree var)
 {
   const char *name = asm_name (tramp);
-  bool global = TREE_PUBLIC (var);
   bool local = targetm.binds_local_p (var);
 
-  if (global)
-    fprintf (f, "\t.section\t.text.%s,\"axG\",@progbits,%s,comdat\n",
-	     name, name);
-  else
-    fputs ("\t.section\t.text.__static_call_tramp,\"ax\",@progbits\n", f);
-  begin_code_symbol (f, name, global);
+  fprintf (f, "\t.section\t.text.%s,\"axG\",@progbits,%s,comdat\n",
+	   name, name);
+  begin_code_symbol (f, name);
 
   const char *var_name = asm_name (var);
   if (ix86_indirect_branch == indirect_branch_keep
@@ -185,7 +177,8 @@ emit_key_records (FILE *f)
       assemble_name (f, asm_name (var));
       fprintf (f, "\n\t.quad\t.LSCN%u\n\t.quad\t", i);
       assemble_name (f, asm_name (TREE_VALUE (l)));
-      fputc ('\n', f);
+      /* Flags: SC_KEY_INTERNAL.  */
+      fprintf (f, "\n\t.quad\t%d\n", TREE_PUBLIC (var) ? 0 : 1);
     }
 }
 
@@ -238,10 +231,13 @@ sc_emit_finish_unit (void *, void *)
   for (i = 0; i < sites.length (); i++)
     fprintf (f, "\t.byte\t.LSCS%u - 5 - .LSCP%u\n", i, i);
 
+  /* Unit flags: SC_UNIT_RETPOLINE.  */
+  int unit_flags = (ix86_indirect_branch != indirect_branch_keep
+		    && ix86_indirect_branch != indirect_branch_unset);
   fprintf (f, "\t.section\t.data.rel.local,\"aw\"\n\t.balign\t8\n"
-	   ".LSC_unit:\n\t.long\t%d, %u, %u, 0\n"
+	   ".LSC_unit:\n\t.long\t%d, %u, %u, %d\n"
 	   "\t.quad\t.LSC_sites\n\t.quad\t.LSC_keys\n",
-	   SC_UNIT_ABI_VERSION, sites.length (), n_tramps);
+	   SC_UNIT_ABI_VERSION, sites.length (), n_tramps, unit_flags);
 
   emit_cdtor (f, ".LSC_ctor", SC_RT_REGISTER, ".init_array");
   emit_cdtor (f, ".LSC_dtor", SC_RT_UNREGISTER, ".fini_array");

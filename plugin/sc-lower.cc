@@ -48,14 +48,29 @@ get_trampoline (tree key, tree var)
     if (TREE_PURPOSE (l) == key)
       return TREE_VALUE (l);
 
-  char *name = concat (SC_TRAMP_PREFIX, IDENTIFIER_POINTER (key), NULL);
+  char *name;
+  if (TREE_PUBLIC (var))
+    name = concat (SC_TRAMP_PREFIX, IDENTIFIER_POINTER (key), NULL);
+  else
+    {
+      /* A static pointer is this unit's own: its trampoline must never
+	 be merged with another unit's of the same key (with -flto both
+	 may land in one partition).  Make the name unique.  */
+      char suffix[32];
+      unsigned h = crc32_string (get_random_seed (false),
+				 main_input_filename);
+      h = crc32_string (h, IDENTIFIER_POINTER (DECL_ASSEMBLER_NAME (var)));
+      snprintf (suffix, sizeof suffix, ".%08x", h);
+      name = concat (SC_TRAMP_PREFIX, IDENTIFIER_POINTER (key), suffix,
+		     NULL);
+    }
   tree fn = build_decl (DECL_SOURCE_LOCATION (var), FUNCTION_DECL,
 			get_identifier (name), TREE_TYPE (TREE_TYPE (var)));
   free (name);
-  /* Always a hidden global as far as GCC knows: that gives a direct
-     `call sym' in every code model we support, with or without PIC
-     or -fno-plt, and no local-ABI optimisations.  sc-emit.cc defines
-     it, COMDAT for a public pointer, local for a static one.  */
+  /* A hidden global: that gives a direct `call sym' in every code
+     model we support, with or without PIC or -fno-plt, and no local-ABI
+     optimisations.  sc-emit.cc defines it in a COMDAT group in every
+     unit (or LTO partition) that calls it.  */
   TREE_PUBLIC (fn) = 1;
   DECL_EXTERNAL (fn) = 1;
   DECL_ARTIFICIAL (fn) = 1;

@@ -28,6 +28,7 @@
 #include "output.h"
 #include "ggc.h"
 #include "intl.h"
+#include "toplev.h"
 #include "context.h"
 #include "cpplib.h"
 #include "c-family/c-pragma.h"

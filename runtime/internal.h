@@ -8,6 +8,7 @@
    trap.c        the SIGTRAP handler: completes calls that hit a site
 		 under patch (emulate, stub, self-hit)
    stub_area.c   per-hit stubs for the STI-shadow (rseq) handler path
+   near_slots.c  slots near the sites for targets beyond rel32 reach
    config.c      environment variables  */
 
 #ifndef SC_INTERNAL_H
@@ -55,13 +56,18 @@ struct sc_key
   const char *name;
   struct sc_site **sites;	/* sorted by address */
   size_t nsites, cap;
+  bool internal;		/* a static pointer */
   struct sc_key *next;		/* hash chain */
 };
+
+struct sc_slot_area;
 
 struct sc_unit_state
 {
   const struct sc_unit *desc;
   struct sc_site *sites;
+  struct sc_slot_area *slots;	/* near_slots.c, made on first need */
+  bool slots_failed;
   struct sc_unit_state *next;
 };
 
@@ -113,9 +119,19 @@ sc_hidden void sc_rseq_fence (void);
 sc_hidden void sc_sync_after_fork (void);
 
 /* patch.c */
+enum sc_route { SC_ROUTE_DIRECT, SC_ROUTE_SLOT, SC_ROUTE_TRAMPOLINE };
 sc_hidden int sc_patch_sites (struct sc_site **sites, size_t n);
-sc_hidden bool sc_site_bytes_for (const struct sc_site *, void *target,
-				  unsigned char out[SC_INSN_LEN]);
+sc_hidden enum sc_route sc_site_bytes_for (struct sc_site *, void *target,
+					   bool use_slot,
+					   unsigned char out[SC_INSN_LEN]);
+
+/* near_slots.c */
+sc_hidden void *sc_slot_for (struct sc_site *, void *target);
+sc_hidden bool sc_is_slot (const struct sc_unit_state *, const void *addr);
+sc_hidden const void *sc_slot_target (const struct sc_unit_state *,
+				      const void *addr);
+sc_hidden void sc_slots_release (struct sc_unit_state *);
+sc_hidden void sc_slots_after_fork (struct sc_unit_state *);
 
 /* trap.c */
 sc_hidden int sc_trap_install (void);
@@ -129,6 +145,7 @@ sc_hidden void sc_stubs_reset (void);
 sc_hidden bool sc_stubs_used (void);
 sc_hidden void *sc_stub_for_call (const struct sc_patch *);
 sc_hidden void sc_stub_enter (void *uc, void *stub, unsigned char *site);
+sc_hidden void sc_stubs_after_fork (void);
 
 /* registry.c */
 sc_hidden pid_t sc_gettid (void);

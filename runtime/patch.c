@@ -35,24 +35,27 @@
 static unsigned char chunk_buf[CHUNK_MAX];
 
 /* The bytes that make site S go to TARGET: a direct call/jmp when
-   TARGET is within rel32 reach, else the site's trampoline (which
-   reads the pointer).  Returns whether the result is direct.  */
-bool
-sc_site_bytes_for (const struct sc_site *s, void *target,
+   TARGET is within rel32 reach; else, when USE_SLOT, a near slot
+   holding TARGET (near_slots.c); else the site's trampoline, which
+   reads the pointer.  A NULL target also uses the trampoline, so that
+   the call faults as plain C would.  */
+enum sc_route
+sc_site_bytes_for (struct sc_site *s, void *target, bool use_slot,
 		   unsigned char out[SC_INSN_LEN])
 {
   intptr_t next = (intptr_t) s->addr + SC_INSN_LEN;
-  bool direct = target != NULL;
+  enum sc_route route = SC_ROUTE_DIRECT;
   intptr_t rel = (intptr_t) target - next;
-  if (!direct || rel != (int32_t) rel)
+  if (!target || rel != (int32_t) rel)
     {
-      direct = false;
-      rel = (intptr_t) s->tramp - next;
+      void *slot = target && use_slot ? sc_slot_for (s, target) : NULL;
+      route = slot ? SC_ROUTE_SLOT : SC_ROUTE_TRAMPOLINE;
+      rel = (intptr_t) (slot ? slot : s->tramp) - next;
     }
   int32_t rel32 = (int32_t) rel;
   out[0] = s->kind == SC_SITE_TAIL ? SC_OP_JMP : SC_OP_CALL;
   memcpy (out + 1, &rel32, 4);
-  return direct;
+  return route;
 }
 
 static int
@@ -72,7 +75,10 @@ plan_site (struct sc_site *s, struct sc_batch *b)
 
   void *target = __atomic_load_n (s->key->var, __ATOMIC_ACQUIRE);
   unsigned char want[SC_INSN_LEN];
-  if (!sc_site_bytes_for (s, target, want) && target)
+  enum sc_route route = sc_site_bytes_for (s, target, true, want);
+  if (route == SC_ROUTE_SLOT)
+    SC_COUNT (far_slot);
+  else if (route == SC_ROUTE_TRAMPOLINE && target)
     SC_COUNT (unreachable);
 
   unsigned char now[SC_INSN_LEN];

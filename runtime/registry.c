@@ -57,6 +57,9 @@ fork_child (void)
 {
   sc_writer_after_fork ();
   sc_sync_after_fork ();
+  sc_stubs_after_fork ();
+  for (struct sc_unit_state *u = units; u; u = u->next)
+    sc_slots_after_fork (u);
   can_patch = can_patch && sc_sync_init () == 0;
   pthread_mutex_unlock (&lock);
 }
@@ -102,17 +105,18 @@ find_key (void **var)
   return NULL;
 }
 
+/* A key names one pointer program-wide, except static pointers, which
+   are each unit's own (a header may well define one).  */
 static void
-check_key_name (const struct sc_key *k, const char *name)
+check_new_key (const struct sc_key *k)
 {
-  if (strcmp (k->name, name))
-    sc_warn ("pointer %p is static call key '%s' in one object and "
-	     "'%s' in another", (void *) k->var, k->name, name);
+  if (k->internal)
+    return;
   for (size_t b = 0; b < KEY_BUCKETS; b++)
     for (struct sc_key *o = key_table[b]; o; o = o->next)
-      if (o != k && !strcmp (o->name, name))
+      if (o != k && !o->internal && !strcmp (o->name, k->name))
 	sc_warn ("static call key '%s' names two pointers, %p and %p",
-		 name, (void *) o->var, (void *) k->var);
+		 k->name, (void *) o->var, (void *) k->var);
 }
 
 static struct sc_key *
@@ -122,7 +126,8 @@ get_key (const struct sc_key_record *rec)
   if (k)
     {
       if (strcmp (k->name, rec->name))
-	check_key_name (k, rec->name);
+	sc_warn ("pointer %p is static call key '%s' in one object and "
+		 "'%s' in another", (void *) k->var, k->name, rec->name);
       return k;
     }
   k = calloc (1, sizeof *k);
@@ -130,7 +135,8 @@ get_key (const struct sc_key_record *rec)
     return NULL;
   k->var = rec->var;
   k->name = rec->name;
-  check_key_name (k, rec->name);
+  k->internal = rec->flags & SC_KEY_INTERNAL;
+  check_new_key (k);
   size_t b = key_bucket (rec->var);
   k->next = key_table[b];
   key_table[b] = k;
@@ -179,7 +185,7 @@ check_initial_bytes (struct sc_site *s)
 {
   memcpy (s->cur, s->addr, SC_INSN_LEN);
   unsigned char want[SC_INSN_LEN];
-  sc_site_bytes_for (s, NULL, want);
+  sc_site_bytes_for (s, NULL, false, want);
   if (memcmp (s->cur, want, SC_INSN_LEN))
     {
       s->state = SC_SITE_REFUSED;
@@ -283,6 +289,7 @@ unregister_locked (const struct sc_unit *desc)
       if (keep == 0)
 	drop_key (k);
     }
+  sc_slots_release (u);
   free (u->sites);
   free (u);
 }
@@ -353,10 +360,19 @@ describe_site (const struct sc_site *s, struct static_call_site_info *info)
   info->trampoline = s->tramp;
   info->calls = dest;
   info->tail = s->kind == SC_SITE_TAIL;
+  info->target = dest;
   if (s->state == SC_SITE_REFUSED)
     info->state = STATIC_CALL_SITE_REFUSED;
   else if (dest == s->tramp)
-    info->state = STATIC_CALL_SITE_TRAMPOLINE;
+    {
+      info->state = STATIC_CALL_SITE_TRAMPOLINE;
+      info->target = __atomic_load_n (s->key->var, __ATOMIC_ACQUIRE);
+    }
+  else if (sc_is_slot (s->unit, dest))
+    {
+      info->state = STATIC_CALL_SITE_SLOT;
+      info->target = sc_slot_target (s->unit, dest);
+    }
   else
     info->state = STATIC_CALL_SITE_DIRECT;
 }

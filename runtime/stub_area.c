@@ -176,6 +176,20 @@ sc_stub_enter (void *ucv, void *stub, unsigned char *site)
   g[REG_RIP] = (greg_t) stub;
 }
 
+/* In a child of fork the area is shared with the parent: its stubs must
+   not be written by the child.  Make a new one.  */
+void
+sc_stubs_after_fork (void)
+{
+  if (!rw)
+    return;
+  munmap (rw, AREA_SIZE);
+  munmap (rx, AREA_SIZE);
+  rw = rx = NULL;
+  if (!sc_stubs_init ())
+    sc_config.bp = SC_BP_EMULATE;
+}
+
 /* Test hook: while *on is non-zero, new stubs spin at their start, so a
    thread can be held inside one.  Returns -1 when the stub path is not
    in use.  */

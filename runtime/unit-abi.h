@@ -35,11 +35,23 @@ struct sc_site_record
   int32_t key;		/* address of its sc_key_record - &key, | kind */
 };
 
+enum sc_key_flags
+{
+  SC_KEY_INTERNAL = 1,	/* the pointer is static (internal linkage) */
+};
+
 struct sc_key_record
 {
   void **var;		/* the annotated pointer: the key's identity */
   const char *name;	/* KEY as written in the attribute */
   void *tramp;		/* this object's __static_call_tramp_KEY */
+  uint64_t flags;	/* enum sc_key_flags */
+};
+
+enum sc_unit_flags
+{
+  SC_UNIT_RETPOLINE = 1,	/* built with -mindirect-branch=thunk*: the
+				   runtime must not add indirect branches */
 };
 
 struct sc_unit
@@ -47,7 +59,7 @@ struct sc_unit
   uint32_t version;	/* SC_UNIT_ABI_VERSION */
   uint32_t nsites;
   uint32_t nkeys;
-  uint32_t flags;	/* reserved, 0 */
+  uint32_t flags;	/* enum sc_unit_flags */
   const struct sc_site_record *sites;
   const struct sc_key_record *keys;
 };

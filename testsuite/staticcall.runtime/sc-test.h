@@ -42,7 +42,8 @@ struct sc_test_expect
   const char *key;
   const void *target;
   int seen, wrong;
-  int allow_far;	/* a target beyond rel32 reach may use the trampoline */
+  int allow_far;	/* a target beyond rel32 reach may use a slot */
+  int far;		/* sites found far from the target */
 };
 
 static inline int
@@ -63,13 +64,27 @@ sc_test_check_site (const struct static_call_site_info *s, void *arg)
   e->seen++;
   if (e->allow_far && !sc_test_reachable (s->addr, e->target))
     {
-      if (dest != s->trampoline || s->state != STATIC_CALL_SITE_TRAMPOLINE)
+      /* A near slot: jmp *word(%rip) with the target in the word; or,
+	 for retpoline builds, the trampoline.  */
+      const unsigned char *slot = dest;
+      const void *via = NULL;
+      if (s->state == STATIC_CALL_SITE_SLOT && slot[0] == 0xff
+	  && slot[1] == 0x25)
 	{
-	  fprintf (stderr, "far site %p of key %s: bytes go to %p, want "
-		   "its trampoline %p\n", s->addr, e->key, dest,
-		   s->trampoline);
+	  int32_t disp;
+	  memcpy (&disp, slot + 2, 4);
+	  memcpy (&via, slot + 6 + disp, sizeof via);
+	}
+      else if (s->state == STATIC_CALL_SITE_TRAMPOLINE
+	       && dest == s->trampoline)
+	via = e->target;
+      if (via != e->target || s->target != e->target)
+	{
+	  fprintf (stderr, "far site %p of key %s: goes to %p via %p, want "
+		   "%p\n", s->addr, e->key, via, dest, e->target);
 	  e->wrong++;
 	}
+      e->far++;
       return 0;
     }
   if (dest != e->target || tail != s->tail
@@ -87,18 +102,19 @@ sc_test_check_site (const struct static_call_site_info *s, void *arg)
 static inline int
 sc_test_expect_direct (const char *key, const void *target)
 {
-  struct sc_test_expect e = { key, target, 0, 0, 0 };
+  struct sc_test_expect e = { key, target, 0, 0, 0, 0 };
   static_call_for_each_site (sc_test_check_site, &e);
   CHECK (e.wrong == 0);
   return e.seen;
 }
 
-/* Every site of KEY goes to TARGET: directly, or through its trampoline
-   when TARGET is beyond rel32 reach of the site.  */
+/* Every site of KEY goes to TARGET: directly, or through a near slot
+   (or, in retpoline builds, its trampoline) when TARGET is beyond rel32
+   reach of the site.  */
 static inline int
 sc_test_expect_current (const char *key, const void *target)
 {
-  struct sc_test_expect e = { key, target, 0, 0, 1 };
+  struct sc_test_expect e = { key, target, 0, 0, 1, 0 };
   static_call_for_each_site (sc_test_check_site, &e);
   CHECK (e.wrong == 0);
   return e.seen;

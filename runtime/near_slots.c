@@ -1,0 +1,218 @@
+/* staticcall runtime: near slots for targets beyond rel32 reach.
+
+   A site can only `call rel32': a target more than 2 GiB away (a PIE
+   executable calling into a shared library, or the reverse) cannot be
+   called directly.  Instead of leaving such a site on its trampoline
+   (which loads the pointer, through the GOT for an extern one), the site
+   calls a slot near it:
+
+	slot i:   ff 25 disp32        jmp *word_i(%rip)
+	word i:   the target, 8 bytes, in the area's second page
+
+   One slot per key per unit, in an area mapped within reach of the
+   unit's sites.  Retargeting a far key is one aligned 8-byte store into
+   the word (atomic: a racing call sees the old or the new target); the
+   site itself is patched only when it moves between direct, slot and
+   trampoline.  The words live on a page that is never executed, so the
+   store is plain data, not code modification.  The area is a memfd
+   mapped twice: read+exec near the sites, read+write anywhere.
+
+   Units built with -mindirect-branch=thunk* get no slots: their
+   trampoline already goes through a retpoline, and a slot would add an
+   unprotected indirect branch.  */
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define SLOT_SIZE 8
+#define STEP (16L << 20)	/* distance between placement attempts */
+
+struct sc_slot_area
+{
+  unsigned char *rx;		/* page 0: slots; page 1: words */
+  unsigned char *rw;		/* the same two pages, writable */
+  size_t page;
+  unsigned used;
+  struct sc_key **keys;		/* key of each slot */
+};
+
+static bool
+reaches (const void *from_next, const void *to)
+{
+  intptr_t d = (intptr_t) to - (intptr_t) from_next;
+  return d == (int32_t) d;
+}
+
+/* Map the area's executable view within reach of ANCHOR: try addresses
+   ever farther away, never replacing an existing mapping.  */
+static unsigned char *
+map_near (int fd, size_t len, unsigned char *anchor)
+{
+  uintptr_t base = (uintptr_t) anchor & ~(uintptr_t) (STEP - 1);
+  for (long k = 1; k < 100; k++)
+    for (int sign = -1; sign <= 1; sign += 2)
+      {
+	uintptr_t hint = base + sign * k * STEP;
+	if (sign < 0 && hint > base)
+	  continue;
+	void *p = mmap ((void *) hint, len, PROT_READ | PROT_EXEC,
+			MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0);
+	if (p != MAP_FAILED)
+	  return p;
+	if (errno != EEXIST)
+	  return NULL;
+      }
+  return NULL;
+}
+
+static int
+map_area (struct sc_slot_area *a, unsigned char *anchor, bool fixed)
+{
+  int fd = memfd_create ("staticcall-slots", MFD_CLOEXEC);
+  if (fd < 0)
+    return -errno;
+  size_t len = 2 * a->page;
+  int r = 0;
+  if (ftruncate (fd, len))
+    r = -errno;
+  void *rw = r ? MAP_FAILED
+	       : mmap (NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (rw == MAP_FAILED)
+    {
+      close (fd);
+      return r ? r : -errno;
+    }
+  if (fixed)
+    {
+      /* After fork: the same place, a private copy.  */
+      memcpy (rw, a->rw, len);
+      munmap (a->rw, len);
+      if (mmap (a->rx, len, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_FIXED,
+		fd, 0) == MAP_FAILED)
+	r = -errno;
+    }
+  else if (!(a->rx = map_near (fd, len, anchor)))
+    r = -ENOMEM;
+  close (fd);
+  if (r)
+    munmap (rw, len);
+  else
+    a->rw = rw;
+  return r;
+}
+
+static struct sc_slot_area *
+area_for (struct sc_unit_state *u, unsigned char *anchor)
+{
+  if (u->slots || u->slots_failed)
+    return u->slots;
+  struct sc_slot_area *a = calloc (1, sizeof *a);
+  if (a)
+    {
+      a->page = sysconf (_SC_PAGESIZE);
+      a->keys = calloc (a->page / SLOT_SIZE, sizeof *a->keys);
+    }
+  if (!a || !a->keys || map_area (a, anchor, false))
+    {
+      if (a)
+	free (a->keys);
+      free (a);
+      u->slots_failed = true;
+      sc_warn ("no memory near %p for far-target slots; far sites there "
+	       "stay on their trampolines", (void *) anchor);
+      return NULL;
+    }
+  u->slots = a;
+  return a;
+}
+
+/* The slot through which site S can reach TARGET (which it cannot
+   reach directly), with TARGET stored in it; NULL when there is none,
+   and S must use its trampoline.  Called with the registry lock held,
+   before the batch that points sites at the slot.  */
+void *
+sc_slot_for (struct sc_site *s, void *target)
+{
+  struct sc_unit_state *u = s->unit;
+  if (u->desc->flags & SC_UNIT_RETPOLINE)
+    return NULL;
+  struct sc_slot_area *a = area_for (u, s->addr);
+  if (!a)
+    return NULL;
+  unsigned i;
+  for (i = 0; i < a->used && a->keys[i] != s->key; i++)
+    ;
+  if (i == a->used)
+    {
+      if (a->used == a->page / SLOT_SIZE)
+	return NULL;
+      /* A new slot: jmp *(page)(%rip), relative to the slot's end.  */
+      unsigned char *code = a->rw + i * SLOT_SIZE;
+      int32_t disp = (int32_t) a->page - 6;
+      code[0] = 0xff;
+      code[1] = 0x25;
+      memcpy (code + 2, &disp, 4);
+      code[6] = code[7] = SC_OP_INT3;
+      a->keys[i] = s->key;
+      a->used++;
+    }
+  unsigned char *slot = a->rx + i * SLOT_SIZE;
+  if (!reaches (s->addr + SC_INSN_LEN, slot))
+    return NULL;
+  uint64_t *word = (uint64_t *) (a->rw + a->page) + i;
+  __atomic_store_n (word, (uint64_t) (uintptr_t) target, __ATOMIC_RELEASE);
+  return slot;
+}
+
+/* Whether ADDR is one of unit U's slots.  */
+bool
+sc_is_slot (const struct sc_unit_state *u, const void *addr)
+{
+  const struct sc_slot_area *a = u->slots;
+  return a && (const unsigned char *) addr >= a->rx
+	 && (const unsigned char *) addr < a->rx + a->used * SLOT_SIZE;
+}
+
+/* The target stored in slot ADDR of unit U.  */
+const void *
+sc_slot_target (const struct sc_unit_state *u, const void *addr)
+{
+  const struct sc_slot_area *a = u->slots;
+  size_t i = ((const unsigned char *) addr - a->rx) / SLOT_SIZE;
+  return (const void *) (uintptr_t)
+    __atomic_load_n ((uint64_t *) (a->rw + a->page) + i, __ATOMIC_ACQUIRE);
+}
+
+/* The unit is going away with its object: no site can use its slots.  */
+void
+sc_slots_release (struct sc_unit_state *u)
+{
+  struct sc_slot_area *a = u->slots;
+  if (!a)
+    return;
+  munmap (a->rx, 2 * a->page);
+  munmap (a->rw, 2 * a->page);
+  free (a->keys);
+  free (a);
+  u->slots = NULL;
+}
+
+/* In a child of fork the area is still shared with the parent: give the
+   child its own copy at the same address, so that its updates do not
+   retarget the parent's calls.  */
+void
+sc_slots_after_fork (struct sc_unit_state *u)
+{
+  if (u->slots && map_area (u->slots, NULL, true))
+    {
+      /* Nothing better to do than keep the shared pages; say so.  */
+      sc_warn ("could not privatise far-target slots after fork");
+    }
+}

@@ -1,0 +1,13 @@
+/* The shared library of the staticcall.shared tests.  */
+#include "shared.h"
+
+int lib_t1 (int x) { return 1000 + x; }
+int lib_t2 (int x) { return 2000 + x; }
+
+int (*lib_key) (int) STATIC_CALL (lib_key) = lib_t1;
+
+int lib_calls_lib_key (int x) { return lib_key (x) + 0 * lib_key (0); }
+int lib_calls_exe_key (int x) { return exe_key (x) + 0 * exe_key (0); }
+int lib_tail_exe_key (int x) { return exe_key (x); }
+void lib_sets_exe_key (int (*f) (int)) { exe_key = f; }
+void lib_sets_lib_key (int (*f) (int)) { lib_key = f; }

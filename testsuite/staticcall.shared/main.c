@@ -1,0 +1,130 @@
+/* One key across an executable, a shared library and a dlopen'ed
+   module, both ways round: lib_key lives in the library, exe_key in the
+   executable.  An assignment in any object retargets the sites of every
+   object; sites whose target is more than 2 GiB away (the PIE executable
+   and the libraries are mapped far apart) go through a near slot, and
+   the test checks that at least one does.  Then dlopen/call/dlclose
+   churn while another thread updates both keys.  */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "../staticcall.runtime/sc-test.h"
+#include "shared.h"
+
+int exe_t1 (int x) { return 10 + x; }
+int exe_t2 (int x) { return 20 + x; }
+
+int (*exe_key) (int) STATIC_CALL (exe_key) = exe_t1;
+
+__attribute__ ((noinline)) int exe_calls_lib_key (int x) { return lib_key (x); }
+__attribute__ ((noinline)) int exe_calls_exe_key (int x) { return exe_key (x); }
+
+typedef int fn (int);
+static fn *mod_calls_lib_key, *mod_calls_exe_key, *mod_t;
+static void (*mod_sets_lib_key) (fn *);
+
+static void
+load_module (void **h)
+{
+  *h = dlopen (getenv ("SC_MODULE"), RTLD_NOW);
+  CHECK (*h);
+  mod_calls_lib_key = (fn *) dlsym (*h, "mod_calls_lib_key");
+  mod_calls_exe_key = (fn *) dlsym (*h, "mod_calls_exe_key");
+  mod_t = (fn *) dlsym (*h, "mod_t");
+  mod_sets_lib_key = (void (*) (fn *)) dlsym (*h, "mod_sets_lib_key");
+  CHECK (mod_calls_lib_key && mod_calls_exe_key && mod_t && mod_sets_lib_key);
+}
+
+/* Every call site of both keys, in every object, reaches LIB and EXE.  */
+static void
+expect (fn *lib, fn *exe, int with_module)
+{
+  CHECK (exe_calls_lib_key (1) == lib (1));
+  CHECK (lib_calls_lib_key (1) == lib (1));
+  CHECK (exe_calls_exe_key (1) == exe (1));
+  CHECK (lib_calls_exe_key (1) == exe (1));
+  CHECK (lib_tail_exe_key (1) == exe (1));
+  if (with_module)
+    {
+      CHECK (mod_calls_lib_key (1) == lib (1));
+      CHECK (mod_calls_exe_key (1) == exe (1));
+    }
+  sc_test_expect_current ("lib_key", (const void *) lib);
+  sc_test_expect_current ("exe_key", (const void *) exe);
+  CHECK (static_call_query (lib_key) == lib);
+  CHECK (static_call_query (exe_key) == exe);
+}
+
+static int far_sites;
+
+static int
+count_far (const struct static_call_site_info *s, void *arg)
+{
+  if (s->state == STATIC_CALL_SITE_SLOT)
+    far_sites++;
+  return 0;
+}
+
+static atomic_int stop;
+
+static void *
+churn (void *arg)
+{
+  for (int i = 0; !atomic_load (&stop); i++)
+    {
+      if (i & 1)
+	lib_sets_exe_key ((i & 2) ? exe_t1 : exe_t2);
+      else
+	lib_key = (i & 2) ? lib_t1 : lib_t2;
+    }
+  return NULL;
+}
+
+int
+main (void)
+{
+  void *h;
+  load_module (&h);
+  expect (lib_t1, exe_t1, 1);
+
+  lib_key = lib_t2;			/* from the executable */
+  expect (lib_t2, exe_t1, 1);
+  lib_sets_exe_key (exe_t2);		/* from the library */
+  expect (lib_t2, exe_t2, 1);
+  mod_sets_lib_key (mod_t);		/* from the module */
+  expect (mod_t, exe_t2, 1);
+  CHECK (static_call_update (lib_key, lib_t1) == 0);
+  CHECK (static_call_update (exe_key, exe_t1) == 0);
+  expect (lib_t1, exe_t1, 1);
+
+  /* The executable's sites of lib_key are far from lib_t1 when the
+     library is mapped more than 2 GiB away; they must use a slot.  */
+  static_call_for_each_site (count_far, NULL);
+  if (!sc_test_reachable ((const void *) exe_calls_lib_key,
+			  (const void *) lib_t1))
+    CHECK (far_sites > 0);
+  printf ("far sites through near slots: %d\n", far_sites);
+  CHECK (dlclose (h) == 0);
+  expect (lib_t1, exe_t1, 0);
+
+  /* Churn: load, call, unload while another thread updates.  */
+  pthread_t t;
+  CHECK (pthread_create (&t, NULL, churn, NULL) == 0);
+  for (int i = 0; i < 100; i++)
+    {
+      load_module (&h);
+      int r = mod_calls_lib_key (5);
+      CHECK (r == 1005 || r == 2005);
+      r = mod_calls_exe_key (5);
+      CHECK (r == 15 || r == 25);
+      r = lib_calls_exe_key (5);
+      CHECK (r == 15 || r == 25);
+      CHECK (dlclose (h) == 0);
+    }
+  atomic_store (&stop, 1);
+  pthread_join (t, NULL);
+  expect (lib_key, exe_key, 0);
+  puts ("shared keys ok");
+  return 0;
+}

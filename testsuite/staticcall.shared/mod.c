@@ -1,0 +1,7 @@
+/* The dlopen'ed module of the staticcall.shared tests.  */
+#include "shared.h"
+
+int mod_t (int x) { return 3000 + x; }
+int mod_calls_lib_key (int x) { return lib_key (x); }
+int mod_calls_exe_key (int x) { return exe_key (x) + 0 * exe_key (1); }
+void mod_sets_lib_key (int (*f) (int)) { lib_key = f; }

@@ -1,0 +1,16 @@
+/* Keys shared by the objects of the staticcall.shared tests: lib_key
+   is defined in the shared library, exe_key in the executable; every
+   object declares both.  */
+#include <static_call.h>
+
+extern int (*lib_key) (int) STATIC_CALL (lib_key);
+extern int (*exe_key) (int) STATIC_CALL (exe_key);
+
+/* In the library.  */
+int lib_t1 (int);
+int lib_t2 (int);
+int lib_calls_lib_key (int);
+int lib_calls_exe_key (int);
+int lib_tail_exe_key (int);
+void lib_sets_exe_key (int (*) (int));
+void lib_sets_lib_key (int (*) (int));
