@@ -3,11 +3,14 @@
    executable.  An assignment in any object retargets the sites of every
    object; sites whose target is more than 2 GiB away (the PIE executable
    and the libraries are mapped far apart) go through a near slot, and
-   the test checks that at least one does.  Then dlopen/call/dlclose
+   the test checks that at least one does; a forked child's update must
+   not reach its parent's slots.  Then dlopen/call/dlclose
    churn while another thread updates both keys.  */
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../staticcall.runtime/sc-test.h"
 #include "shared.h"
@@ -106,6 +109,19 @@ main (void)
     CHECK (far_sites > 0);
   printf ("far sites through near slots: %d\n", far_sites);
   CHECK (dlclose (h) == 0);
+  expect (lib_t1, exe_t1, 0);
+
+  /* A child's update changes its own slots, not its parent's (slot
+     areas are shared memory until the runtime privatises them).  */
+  pid_t pid = fork ();
+  if (pid == 0)
+    {
+      lib_key = lib_t2;
+      _exit (exe_calls_lib_key (1) == lib_t2 (1) ? 0 : 1);
+    }
+  int status;
+  CHECK (waitpid (pid, &status, 0) == pid && WIFEXITED (status)
+	 && WEXITSTATUS (status) == 0);
   expect (lib_t1, exe_t1, 0);
 
   /* Churn: load, call, unload while another thread updates.  */
