@@ -74,8 +74,8 @@ cmp_double (const void *a, const void *b)
 static int
 print_site (const struct static_call_site_info *s, void *arg)
 {
-  static const char *const state[] = { "direct", "trampoline", "near-slot",
-					"refused" };
+  static const char *const state[] = { "direct", "trampoline", "refused",
+					"near-slot" };
   const char *target = s->calls == (const void *) step_add ? "step_add"
 		       : s->calls == (const void *) step_fnv ? "step_fnv"
 		       : "?";

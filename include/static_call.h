@@ -50,8 +50,8 @@ enum static_call_site_state
 {
   STATIC_CALL_SITE_DIRECT,	/* calls its target directly */
   STATIC_CALL_SITE_TRAMPOLINE,	/* calls the key's trampoline */
-  STATIC_CALL_SITE_SLOT,	/* calls a near slot: the target is far */
-  STATIC_CALL_SITE_REFUSED	/* bytes not the runtime's: left alone */
+  STATIC_CALL_SITE_REFUSED,	/* bytes not the runtime's: left alone */
+  STATIC_CALL_SITE_SLOT		/* calls a near slot: the target is far */
 };
 
 struct static_call_site_info
@@ -61,9 +61,9 @@ struct static_call_site_info
   const void *var;		/* address of the annotated pointer */
   const void *trampoline;	/* the key's trampoline in this object */
   const void *calls;		/* where the instruction goes now */
-  const void *target;		/* where the call ends up */
   int tail;			/* 1 for a jmp (tail call) */
   enum static_call_site_state state;
+  const void *target;		/* where the call ends up */
 };
 
 void static_call_get_stats (struct static_call_stats *);
@@ -104,7 +104,7 @@ void __static_call_clear_status (void);
 						  __typeof__ (&*(fn))),	\
 		    "static_call_update: the function's type differs "	\
 		    "from the static call's");				\
-    __STATIC_CALL_STATUS (1);						\
+    (void) __STATIC_CALL_STATUS (1);					\
     (var) = (fn);							\
     __STATIC_CALL_STATUS (0);						\
   })

@@ -81,6 +81,15 @@ handle_static_call_attribute (tree *node, tree name, tree args, int,
 		name, decl);
       return NULL_TREE;
     }
+  if (TYPE_READONLY (TREE_TYPE (decl)))
+    {
+      /* Never assigned, so GCC already calls its initial value directly
+	 (or cannot, if it has none): nothing for a static call to do.  */
+      warning_at (loc, OPT_Wattributes, "%qE attribute ignored on "
+		  "%<const%> pointer %qD, which can never be retargeted",
+		  name, decl);
+      return NULL_TREE;
+    }
   if (DECL_THREAD_LOCAL_P (decl))
     {
       error_at (loc, "%qE attribute on thread-local variable %qD",

@@ -3,9 +3,10 @@
 
    check_sites () verifies, in a build with the plugin, that every
    registered site goes where its pointer points: directly when the
-   target is within rel32 reach, else through its trampoline.  It
-   prints nothing, so the output stays the same with and without the
-   plugin.  */
+   target is within rel32 reach, else through its trampoline (or any
+   other indirection the runtime has for far targets), and that no
+   site is refused.  It prints nothing, so the output stays the same
+   with and without the plugin.  */
 #ifndef ABI_CHECK_H
 #define ABI_CHECK_H
 
@@ -32,8 +33,12 @@ check_one_site (const struct static_call_site_info *s, void *arg)
     case STATIC_CALL_SITE_TRAMPOLINE:
       ok = s->calls == s->trampoline && !reachable;
       break;
-    default:
+    case STATIC_CALL_SITE_REFUSED:
       ok = 0;
+      break;
+    default:
+      /* Some other way to a target out of rel32 reach.  */
+      ok = target && !reachable;
       break;
     }
   if (!ok)

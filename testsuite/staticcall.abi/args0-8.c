@@ -1,7 +1,9 @@
 /* Integer and pointer arguments through static calls: 0 to 10
    arguments (from the 7th on they are passed on the stack), mixed
    char/short/int/long widths, sign and zero extension of narrow
-   arguments and return values, pointer arguments and returns.  Every
+   arguments and return values, pointer arguments and returns, and a
+   key of an ms_abi function type (four register arguments, then the
+   stack above the 32-byte shadow area).  Every
    key is also retargeted once, so both the first and a patched target
    are called.  */
 #include <stdio.h>
@@ -131,6 +133,22 @@ static unsigned short rs_b (int x) { return (unsigned short) -x; }
 static _Bool rb_a (long x) { return x > 5; }
 static _Bool rb_b (long x) { return x < 5; }
 
+/* The Microsoft x64 convention, chosen by the function type.  */
+typedef long __attribute__ ((ms_abi)) ms_fn (long, int, short, long,
+					     signed char, long);
+
+static long __attribute__ ((ms_abi))
+ms_a (long a, int b, short c, long d, signed char e, long f)
+{
+  return a * 1 + b * 2 + c * 3 + d * 4 + e * 5 + f * 6;
+}
+
+static long __attribute__ ((ms_abi))
+ms_b (long a, int b, short c, long d, signed char e, long f)
+{
+  return a - b - c - d - e - f;
+}
+
 static char buf_a[] = "alpha";
 static char buf_b[] = "bravo";
 static char *rp_a (char *s, long i) { return s + i; }
@@ -153,6 +171,7 @@ signed char (*prc) (int) STATIC_CALL (krc) = rc_a;
 unsigned short (*prs) (int) STATIC_CALL (krs) = rs_a;
 _Bool (*prb) (long) STATIC_CALL (krb) = rb_a;
 char *(*prp) (char *, long) STATIC_CALL (krp) = rp_a;
+ms_fn *pms STATIC_CALL (kms) = ms_a;
 
 /* Values the optimiser cannot see through.  */
 static volatile long v_neg = -3, v_big = 0x123456789L;
@@ -193,6 +212,8 @@ run (int round)
   check ("prb (big)", prb (big), round ? 0 : 1);
   check ("prb (n)", prb (n), round ? 1 : 0);
   check ("prp (buf_a, 2)[0]", *prp (buf_a, 2), round ? 'a' : 'p');
+  check ("pms (big, -1, -2, n, -4, 5)", pms (big, -1, -2, n, -4, 5),
+	 round ? big + 1 + 2 + 3 + 4 - 5 : big - 2 - 6 - 12 - 20 + 30);
   check_sites ();
 }
 
@@ -214,6 +235,7 @@ main (void)
   prs = rs_b;
   prb = rb_b;
   prp = rp_b;
+  pms = ms_b;
   run (1);
   return 0;
 }

@@ -3,7 +3,10 @@
    reach the callee unchanged through a site and a trampoline), more
    doubles than there are vector argument registers, a format-driven
    callee, a va_list passed through a static call, a vprintf-style
-   forwarder, and a C library function (vsnprintf) as the target.  */
+   forwarder, a variadic call in tail position (a jmp site at -O2), an
+   unprototyped key (the caller sets %al as for a variadic call), an
+   ms_abi variadic key, and a C library function (vsnprintf) as the
+   target.  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,6 +154,46 @@ say_twice (const char *format, ...)
 
 int (*sayp) (const char *, ...) STATIC_CALL (say) = say;
 
+/* A variadic call in tail position.  */
+static long __attribute__ ((noinline))
+tail_fmt (long x, double d)
+{
+  return fmt ("dlid", d, x, (int) x, d * 2);
+}
+
+/* Unprototyped: called like a variadic function.  */
+static double proto_a (double x, int k) { return x * k; }
+static double proto_b (double x, int k) { return x - k; }
+double (*unproto) () STATIC_CALL (unproto) = proto_a;
+
+/* The Microsoft x64 variadic convention: everything in integer slots.  */
+static long __attribute__ ((ms_abi))
+ms_sum_a (int n, ...)
+{
+  __builtin_ms_va_list ap;
+  long s = 0;
+  __builtin_ms_va_start (ap, n);
+  for (int i = 0; i < n; i++)
+    s += __builtin_va_arg (ap, long) * (i + 1);
+  __builtin_ms_va_end (ap);
+  return s;
+}
+
+static long __attribute__ ((ms_abi))
+ms_sum_b (int n, ...)
+{
+  __builtin_ms_va_list ap;
+  long s = 0;
+  __builtin_ms_va_start (ap, n);
+  for (int i = 0; i < n; i++)
+    s -= __builtin_va_arg (ap, long);
+  __builtin_ms_va_end (ap);
+  return s;
+}
+
+long (__attribute__ ((ms_abi)) *ms_sum) (int, ...) STATIC_CALL (ms_sum)
+  = ms_sum_a;
+
 static volatile float v_quarter = 0.25f;
 static volatile double v_half = 0.5;
 
@@ -180,13 +223,20 @@ run (int round)
 	 round ? -7 - 2 - 100000000000L - 4 - 'f' - 'A'
 	       : ((((7 * 3 + 1) * 3 + 100000000000L) * 3 + 2) * 3 + 4) * 3
 		 + 'A');
-  /* Nine doubles and seven integers: both register files overflow.  */
+  /* Nine ints and nine doubles after the format: both register files
+     overflow onto the stack.  */
   check ("fmt (many)",
 	 fmt ("ididididididididid", 1, h, 2, h, 3, h, 4, h, 5, h, 6, h, 7, h,
 	      8, h, 9, (double) q),
 	 round ? -(45 + 8 * 4 + 2)
 	       : (long) fmt_a ("ididididididididid", 1, h, 2, h, 3, h, 4, h,
 			       5, h, 6, h, 7, h, 8, h, 9, (double) q));
+
+  check ("tail_fmt (5, h)", tail_fmt (5, h),
+	 round ? -4 - 5 - 5 - 8 : (((2 * 3 + 5) * 3 + 5) * 3) + 4);
+  check ("unproto (h, 3)", unproto (h, 3), round ? -2.5 : 1.5);
+  check ("ms_sum (6, ...)", ms_sum (6, 1L, 2L, 3L, 4L, 5L, -6L),
+	 round ? -9 : 1 + 4 + 9 + 16 + 25 - 36);
 
   int n = say ("%d %s %.2f %c %ld", -12, "str", h, 'z', 1L << 40);
   check ("say length", n, (int) strlen (line));
@@ -203,6 +253,8 @@ main (void)
   fmt = fmt_b;
   vfmt = vfmt_b;
   sayp = say_twice;
+  unproto = proto_b;
+  ms_sum = ms_sum_b;
   run (1);
   /* A C library function as the target (in another object unless the
      program is static, so possibly out of rel32 reach).  */
