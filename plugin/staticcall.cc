@@ -48,9 +48,16 @@ static struct plugin_info sc_info = {
    still be able to load the plugin.  */
 extern cpp_reader *parse_in __attribute__ ((weak));
 
+/* Defines __STATICCALL__.  When preprocessing only (-E, or the first
+   step of -save-temps) this runs from PLUGIN_PRAGMAS, since no unit is
+   compiled; otherwise from PLUGIN_START_UNIT, after the debug-info
+   machinery that -g3 reports each macro definition to is ready.  */
 static void
-define_feature_macro (void *, void *)
+define_feature_macro (void *, void *data)
 {
+  bool from_pragmas = data != NULL;
+  if (from_pragmas != (flag_preprocess_only != 0))
+    return;
   /* Preprocessed input (-save-temps, -fpreprocessed) already had its
      macros expanded by the preprocessing run, where the plugin was
      loaded too; there `#define' would read as a line marker.  */
@@ -117,8 +124,11 @@ plugin_init (struct plugin_name_args *info, struct plugin_gcc_version *version)
   register_callback (info->base_name, PLUGIN_INFO, NULL, &sc_info);
   register_callback (info->base_name, PLUGIN_ATTRIBUTES,
 		     sc_register_attribute, NULL);
-  register_callback (info->base_name, PLUGIN_PRAGMAS,
+  register_callback (info->base_name, PLUGIN_START_UNIT,
 		     define_feature_macro, NULL);
+  static int pragmas_marker;
+  register_callback (info->base_name, PLUGIN_PRAGMAS,
+		     define_feature_macro, &pragmas_marker);
   register_callback (info->base_name, PLUGIN_FINISH_DECL,
 		     sc_check_initializer, NULL);
   register_callback (info->base_name, PLUGIN_FINISH_UNIT,
