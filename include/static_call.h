@@ -41,8 +41,9 @@ struct static_call_stats
   unsigned long stub_exhausted;	/* stub area full: emulated instead */
   unsigned long conflicts;	/* sites refused: bytes not ours */
   unsigned long foreign_int3;	/* patched under another's breakpoint */
-  unsigned long far_slot;	/* sites sent to a near slot: target far */
-  unsigned long unreachable;	/* targets beyond rel32: on trampoline */
+  unsigned long far_slot;	/* sites moved to a near slot (far target) */
+  unsigned long unreachable;	/* sites moved to their trampoline because
+				   the target is beyond rel32 reach */
 };
 
 /* A registered call site, as static_call_for_each_site reports it.  */

@@ -55,10 +55,13 @@ get_trampoline (tree key, tree var)
     {
       /* A static pointer is this unit's own: its trampoline must never
 	 be merged with another unit's of the same key (with -flto both
-	 may land in one partition).  Make the name unique.  */
+	 may land in one partition).  Make the name unique from the
+	 unit's full path and the pointer's name: reproducible, unlike
+	 GCC's random seed.  */
       char suffix[32];
-      unsigned h = crc32_string (get_random_seed (false),
-				 main_input_filename);
+      unsigned h = crc32_string (0, IS_ABSOLUTE_PATH (main_input_filename)
+				    ? "" : getpwd ());
+      h = crc32_string (h, main_input_filename);
       h = crc32_string (h, IDENTIFIER_POINTER (DECL_ASSEMBLER_NAME (var)));
       snprintf (suffix, sizeof suffix, ".%08x", h);
       name = concat (SC_TRAMP_PREFIX, IDENTIFIER_POINTER (key), suffix,

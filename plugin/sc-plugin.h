@@ -50,7 +50,7 @@
 
 /* Version of the unit descriptor emitted by sc-emit.cc; must match
    runtime/unit-abi.h.  */
-#define SC_UNIT_ABI_VERSION 1
+#define SC_UNIT_ABI_VERSION 2
 
 extern const char *sc_plugin_name;
 extern bool sc_verbose;

@@ -109,7 +109,7 @@ sc_hidden const char *sc_writer_name (void);
 sc_hidden int sc_writer_begin (const struct sc_batch *);
 sc_hidden int sc_text_write (void *addr, const void *src, size_t len);
 sc_hidden void sc_writer_end (const struct sc_batch *);
-sc_hidden void sc_writer_after_fork (void);
+sc_hidden int sc_writer_after_fork (void);
 
 /* sync_cores.c */
 sc_hidden int sc_sync_init (void);

@@ -76,10 +76,6 @@ plan_site (struct sc_site *s, struct sc_batch *b)
   void *target = __atomic_load_n (s->key->var, __ATOMIC_ACQUIRE);
   unsigned char want[SC_INSN_LEN];
   enum sc_route route = sc_site_bytes_for (s, target, true, want);
-  if (route == SC_ROUTE_SLOT)
-    SC_COUNT (far_slot);
-  else if (route == SC_ROUTE_TRAMPOLINE && target)
-    SC_COUNT (unreachable);
 
   unsigned char now[SC_INSN_LEN];
   memcpy (now, s->addr, SC_INSN_LEN);
@@ -105,6 +101,10 @@ plan_site (struct sc_site *s, struct sc_batch *b)
     }
   if (!memcmp (want, s->cur, SC_INSN_LEN))
     return 0;
+  if (route == SC_ROUTE_SLOT)
+    SC_COUNT (far_slot);
+  else if (route == SC_ROUTE_TRAMPOLINE && target)
+    SC_COUNT (unreachable);
 
   struct sc_patch *p = &b->p[b->n++];
   p->addr = s->addr;

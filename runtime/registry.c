@@ -26,6 +26,7 @@ extern unsigned long __static_call_rseq_abort_count sc_hidden;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static bool initialized;
 static bool can_patch;
+static bool cannot_patch_in_child;
 static bool exiting;
 static struct sc_unit_state *units;
 
@@ -55,12 +56,19 @@ fork_parent (void)
 static void
 fork_child (void)
 {
-  sc_writer_after_fork ();
+  bool can_write = sc_writer_after_fork () == 0;
   sc_sync_after_fork ();
   sc_stubs_after_fork ();
   for (struct sc_unit_state *u = units; u; u = u->next)
     sc_slots_after_fork (u);
-  can_patch = can_patch && sc_sync_init () == 0;
+  /* Sites already direct stay correct until an update, which then
+     cannot patch them: tell that update (and the user) rather than
+     pretend.  */
+  if (can_patch && (!can_write || sc_sync_init ()))
+    {
+      can_patch = false;
+      cannot_patch_in_child = true;
+    }
   pthread_mutex_unlock (&lock);
 }
 
@@ -186,6 +194,10 @@ check_initial_bytes (struct sc_site *s)
   memcpy (s->cur, s->addr, SC_INSN_LEN);
   unsigned char want[SC_INSN_LEN];
   sc_site_bytes_for (s, NULL, false, want);
+  /* A debugger's breakpoint already on byte 0 (set before the program
+     ran): the rest is ours, and patch.c works under it.  */
+  if (s->cur[0] == SC_OP_INT3 && !memcmp (s->cur + 1, want + 1, 4))
+    memcpy (s->cur, want, SC_INSN_LEN);
   if (memcmp (s->cur, want, SC_INSN_LEN))
     {
       s->state = SC_SITE_REFUSED;
@@ -320,6 +332,12 @@ __static_call_update (void *var, void *fn)
   struct sc_key *k = find_key (p);
   if (k && can_patch)
     status = sc_patch_sites (k->sites, k->nsites);
+  else if (k && cannot_patch_in_child)
+    {
+      status = -EPERM;
+      sc_warn ("in this child of fork the runtime cannot write code: "
+	       "sites of key '%s' may still call the old target", k->name);
+    }
   pthread_mutex_unlock (&lock);
   last_status = status;
 }

@@ -154,7 +154,7 @@ sc_writer_name (void)
   return writer_names[writer];
 }
 
-/* Apply F to each run of pages touched by the batch.  */
+/* Set PROT on each run of pages holding sites of the batch.  */
 static int
 for_each_page_run (const struct sc_batch *b, int prot)
 {
@@ -163,10 +163,13 @@ for_each_page_run (const struct sc_batch *b, int prot)
     {
       uintptr_t start = (uintptr_t) b->p[i].addr;
       uintptr_t end = start + SC_INSN_LEN;
-      /* Sites are sorted: extend the run while the next site starts
-	 within a page of the end.  */
-      while (++i < b->n
-	     && (uintptr_t) b->p[i].addr <= end + page_size)
+      /* Sites are sorted: extend the run while the next site is in the
+	 same unit (so the same text segment) and on the same or the next
+	 page, so that no page without a site changes protection.  */
+      const struct sc_unit_state *unit = b->p[i].site->unit;
+      while (++i < b->n && b->p[i].site->unit == unit
+	     && ((uintptr_t) b->p[i].addr & ~(uintptr_t) (page_size - 1))
+		<= ((end - 1) | (uintptr_t) (page_size - 1)) + 1)
 	end = (uintptr_t) b->p[i].addr + SC_INSN_LEN;
       int r = mprotect_range ((void *) start, end - start, prot);
       if (r)
@@ -219,14 +222,17 @@ sc_text_write (void *addr, const void *src, size_t len)
   return r;
 }
 
-/* In a child of fork: the descriptor still names the parent's memory.  */
-void
+/* In a child of fork: the descriptor still names the parent's memory.
+   Returns 0, or -errno when the child cannot write code.  */
+int
 sc_writer_after_fork (void)
 {
   if (writer != W_PROCMEM)
-    return;
+    return writer == W_NONE ? -EPERM : 0;
   close (mem_fd);
   mem_fd = open_proc_mem ();
-  if (mem_fd < 0)
-    writer = W_NONE;
+  if (mem_fd >= 0)
+    return 0;
+  writer = W_NONE;
+  return -EPERM;
 }

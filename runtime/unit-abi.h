@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#define SC_UNIT_ABI_VERSION 1
+#define SC_UNIT_ABI_VERSION 2
 
 /* Kind of a site, in the low two bits of sc_site_record.key.  */
 enum sc_site_kind
