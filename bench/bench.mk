@@ -1,0 +1,108 @@
+# `make bench': build the benchmarks of bench/ with the plugin and the
+# runtime of this build tree, run them, and write their results as
+# JSON into $(BENCH_RESULTS).  Included from Makefile.am.  Takes about
+# 30 seconds on a 2-core machine, most of it compiling the generated
+# sites; doc/results.texi says how to read the tables.
+#
+#   bench/call-cost.c    cost per call: direct, patched site, site on
+#                        its trampoline, indirect, far target; built
+#                        plain and with -mindirect-branch=thunk
+#   bench/update-cost.c  cost of one update for 1 to 100000 sites of a
+#                        key (sources from bench/gen-sites.py)
+#   bench/slow-path.c    cost of a call that hits a site under patch,
+#                        for STATICCALL_BP=emulate and trampoline
+#   bench/code-size.py   bytes per site: records, padding, .text
+#   bench/summary.py     the targets of doc/results.texi, met or not
+#
+# Everything built goes to $(BENCH_OUT); `make bench-clean' removes it.
+
+BENCH_OUT = bench/out
+BENCH_RESULTS = $(abs_top_srcdir)/bench/results
+PYTHON3 = python3
+BENCH_PLUGIN = $(abs_builddir)/.libs/staticcall.so
+BENCH_CFLAGS = -O2 -Wall -Wextra -fplugin=$(BENCH_PLUGIN) \
+	-I$(abs_top_srcdir)/include -I$(abs_top_srcdir)/bench
+# The generated site files: -O1 keeps 100000 sites quick to compile.
+BENCH_GEN_CFLAGS = -O1 -fplugin=$(BENCH_PLUGIN) -I$(abs_top_srcdir)/include
+BENCH_LIBS = -L$(abs_builddir)/.libs -Wl,-rpath,$(abs_builddir)/.libs \
+	-lstaticcall
+BENCH_DEPS = staticcall.la libstaticcall.la \
+	$(top_srcdir)/include/static_call.h $(top_srcdir)/bench/bench.h
+BENCH_SLOWPATH_US = 2000
+
+# Parts of the generated programs (gen-sites.py: at most 10000 sites a
+# file): key gen_N has N sites in sites-N-*.c.
+BENCH_SITE_PARTS = 1-0 10-0 100-0 1000-0 10000-0 \
+	$(foreach p,0 1 2 3 4 5 6 7 8 9,100000-$(p))
+BENCH_SITE_OBJS = $(BENCH_SITE_PARTS:%=$(BENCH_OUT)/sites-%.o)
+
+$(BENCH_OUT)/sites-%.c: $(top_srcdir)/bench/gen-sites.py
+	@$(MKDIR_P) $(BENCH_OUT)
+	$(AM_V_GEN)$(PYTHON3) $(top_srcdir)/bench/gen-sites.py $@
+
+$(BENCH_OUT)/sites-%.o: $(BENCH_OUT)/sites-%.c staticcall.la \
+		$(top_srcdir)/include/static_call.h
+	$(AM_V_CC)$(CC) $(BENCH_GEN_CFLAGS) -c $< -o $@
+
+$(BENCH_OUT)/call-cost: $(top_srcdir)/bench/call-cost.c $(BENCH_DEPS)
+	@$(MKDIR_P) $(BENCH_OUT)
+	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) $(top_srcdir)/bench/call-cost.c \
+	  $(BENCH_LIBS) -o $@
+
+$(BENCH_OUT)/call-cost-retpoline: $(top_srcdir)/bench/call-cost.c \
+		$(BENCH_DEPS)
+	@$(MKDIR_P) $(BENCH_OUT)
+	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) -mindirect-branch=thunk \
+	  $(top_srcdir)/bench/call-cost.c $(BENCH_LIBS) -o $@
+
+$(BENCH_OUT)/update-cost: $(top_srcdir)/bench/update-cost.c \
+		$(BENCH_SITE_OBJS) $(BENCH_DEPS)
+	@$(MKDIR_P) $(BENCH_OUT)
+	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) $(top_srcdir)/bench/update-cost.c \
+	  $(BENCH_SITE_OBJS) $(BENCH_LIBS) -o $@
+
+$(BENCH_OUT)/slow-path: $(top_srcdir)/bench/slow-path.c $(BENCH_DEPS)
+	@$(MKDIR_P) $(BENCH_OUT)
+	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) -pthread \
+	  $(top_srcdir)/bench/slow-path.c $(BENCH_LIBS) -o $@
+
+BENCH_EXES = $(BENCH_OUT)/call-cost $(BENCH_OUT)/call-cost-retpoline \
+	$(BENCH_OUT)/update-cost $(BENCH_OUT)/slow-path
+
+# Only the plugin, the runtime and staticcall-sites, not `all': the
+# benchmarks need nothing else (not the manual, say).
+bench-build: $(BENCH_EXES) tools/staticcall-sites$(EXEEXT)
+
+# The runs, one after the other (never in parallel: they time things).
+bench: bench-build
+	@$(MKDIR_P) $(BENCH_RESULTS)
+	$(BENCH_OUT)/call-cost --label plain \
+	  -o $(BENCH_RESULTS)/call-cost.json
+	$(BENCH_OUT)/call-cost-retpoline --label retpoline \
+	  -o $(BENCH_RESULTS)/call-cost-retpoline.json
+	@echo "== cross-check: the plain build again, under STATICCALL_WRITER=none"
+	@echo "   (every site stays on its trampoline: patched ~ trampoline)"
+	STATICCALL_WRITER=none STATICCALL_QUIET=1 $(BENCH_OUT)/call-cost \
+	  --label writer-none -o $(BENCH_RESULTS)/call-cost-writer-none.json
+	$(BENCH_OUT)/update-cost -o $(BENCH_RESULTS)/update-cost.json
+	STATICCALL_WRITER=mprotect $(BENCH_OUT)/update-cost \
+	  -o $(BENCH_RESULTS)/update-cost-mprotect.json
+	STATICCALL_BP=emulate STATICCALL_SLOWPATH_US=$(BENCH_SLOWPATH_US) \
+	  $(BENCH_OUT)/slow-path -o $(BENCH_RESULTS)/slow-path-emulate.json
+	STATICCALL_BP=trampoline STATICCALL_SLOWPATH_US=$(BENCH_SLOWPATH_US) \
+	  $(BENCH_OUT)/slow-path -o $(BENCH_RESULTS)/slow-path-trampoline.json
+	$(PYTHON3) $(top_srcdir)/bench/code-size.py --cc "$(CC)" \
+	  --plugin $(BENCH_PLUGIN) --include $(abs_top_srcdir)/include \
+	  --libdir $(abs_builddir)/.libs \
+	  --sites-tool tools/staticcall-sites$(EXEEXT) \
+	  --gen-sites $(BENCH_OUT)/sites-10000-0.c \
+	  --sites-main $(top_srcdir)/bench/sites-main.c \
+	  --checksum $(top_srcdir)/examples/checksum.c \
+	  --work $(BENCH_OUT)/code-size -o $(BENCH_RESULTS)/code-size.json
+	$(PYTHON3) $(top_srcdir)/bench/summary.py $(BENCH_RESULTS)
+
+bench-clean:
+	rm -rf $(BENCH_OUT)
+
+.PHONY: bench bench-build bench-clean
+.PRECIOUS: $(BENCH_OUT)/sites-%.c

@@ -1,0 +1,345 @@
+/* call-cost: what one call costs through a static call, compared with
+   the alternatives, in one process.
+
+   Five loops, identical but for the call, each make 2^20 dependent
+   calls (h = f (h)) of one tiny out-of-line function, `bench_leaf'
+   (leal 1(%rdi),%eax; ret, written in assembler so the compiler can
+   neither inline nor analyse it):
+
+     direct      call bench_leaf, as the compiler emits it;
+     patched     a static call site (key bench_near) that the runtime
+		 patched to `call bench_leaf';
+     trampoline  `call __static_call_tramp_bench_near': the bytes of a
+		 site of the same key that was never patched, so the call
+		 goes through the key's trampoline (jmp *bench_near(%rip),
+		 or a retpoline under -mindirect-branch=thunk) to the same
+		 bench_leaf;
+     indirect    a call through a pointer loaded from a volatile
+		 variable every iteration (`call *%rax', or
+		 `call __x86_indirect_thunk_rax' with retpolines);
+     far         a static call site (key bench_far) whose target is a
+		 copy of bench_leaf mapped more than 2 GiB away, beyond the
+		 reach of a rel32 call: whatever the runtime does with such
+		 a site (trampoline, or a near slot), as the `site' column
+		 says.
+
+   How the trampoline row keeps a site on its trampoline in the same
+   process as the patched one: the runtime patches every site it knows
+   of, so the loop is not a site at all; it is compiled as a direct call
+   to the trampoline symbol the plugin emitted for bench_near (hidden,
+   so the call is the same e8 rel32 an unpatched site holds), and the
+   runtime, which only rewrites the addresses listed in
+   .static_call_sites, never touches it.  It therefore runs exactly the
+   instructions a site left on its trampoline runs (for instance under
+   STATICCALL_WRITER=none, where every site stays there: `make bench'
+   runs this benchmark once that way as a cross-check, and the `site'
+   column then says `trampoline' for the patched loop too).
+   static_call_for_each_site gives the `site' column: what the runtime
+   reports for the key's site.
+
+   Rounds are interleaved (every round runs all the loops, in an order
+   rotated from round to round), and the table gives, per loop, the
+   median over the rounds of the time per call with the quartiles, and
+   the per-round ratios patched/direct, trampoline/patched,
+   indirect/patched and far/patched as median [first quartile, third
+   quartile].  Timing is CLOCK_MONOTONIC around each loop.  It also
+   checks that, once patched, the patched loop's code is the direct
+   loop's byte for byte (but for the call's displacement, both going to
+   bench_leaf), so that any difference between the two is noise.
+
+   usage: call-cost [-o RESULT.json] [--label NAME] [--rounds N]
+		    [--calls LOG2]  */
+
+#include <stdint.h>
+#include <sys/mman.h>
+
+#include <static_call.h>
+
+#include "bench.h"
+
+typedef unsigned leaf_fn (unsigned);
+
+/* The callee, and the end of its bytes (for the far copy).  */
+extern leaf_fn bench_leaf __attribute__ ((visibility ("hidden")));
+extern const unsigned char bench_leaf_end[]
+  __attribute__ ((visibility ("hidden")));
+__asm__ ("\t.text\n"
+	 "\t.p2align 6\n"
+	 "\t.globl bench_leaf\n"
+	 "\t.hidden bench_leaf\n"
+	 "\t.type bench_leaf, @function\n"
+	 "bench_leaf:\n"
+	 "\tleal 1(%rdi), %eax\n"
+	 "\tret\n"
+	 "\t.size bench_leaf, .-bench_leaf\n"
+	 "\t.globl bench_leaf_end\n"
+	 "\t.hidden bench_leaf_end\n"
+	 "bench_leaf_end:\n");
+
+/* External linkage, so that the plugin makes bench_near's trampoline a
+   global (hidden) symbol this file can call.  */
+leaf_fn *bench_near STATIC_CALL (bench_near) = bench_leaf;
+leaf_fn *bench_far STATIC_CALL (bench_far) = bench_leaf;
+leaf_fn *volatile bench_plain = bench_leaf;
+
+#ifdef __STATICCALL__
+extern leaf_fn __static_call_tramp_bench_near
+  __attribute__ ((visibility ("hidden")));
+# define BENCH_TRAMPOLINE __static_call_tramp_bench_near
+#else
+# error "call-cost measures static calls: build it with -fplugin=staticcall"
+#endif
+
+/* One loop per way of calling.  noipa: the loop count stays a run-time
+   value and nothing is specialised; the empty asm keeps every result
+   live, so no call can be dropped or merged.  Aligned alike, so no loop
+   gets a better fetch alignment than another by accident.  */
+#define CALL_LOOP(name, call)						\
+  static unsigned __attribute__ ((noipa, aligned (64)))			\
+  name (unsigned h, long n)						\
+  {									\
+    for (long i = 0; i < n; i++)					\
+      {									\
+	h = call (h);							\
+	__asm__ volatile ("" : "+r" (h));				\
+      }									\
+    return h;								\
+  }
+
+CALL_LOOP (loop_direct, bench_leaf)
+CALL_LOOP (loop_patched, bench_near)
+CALL_LOOP (loop_trampoline, BENCH_TRAMPOLINE)
+CALL_LOOP (loop_indirect, bench_plain)
+CALL_LOOP (loop_far, bench_far)
+
+enum { V_DIRECT, V_PATCHED, V_TRAMPOLINE, V_INDIRECT, V_FAR, NV };
+
+static const char *const vname[NV] = {
+  "direct", "patched", "trampoline", "indirect", "far"
+};
+
+static unsigned (*const vloop[NV]) (unsigned, long) = {
+  loop_direct, loop_patched, loop_trampoline, loop_indirect, loop_far
+};
+
+/* What the sites of a key do now, as the runtime reports it.  */
+struct key_state
+{
+  const char *key;
+  const char *state;
+  int n;
+};
+
+static const char *
+state_name (const struct static_call_site_info *s)
+{
+  if (s->calls == s->trampoline)
+    return "trampoline";
+  if (s->state == STATIC_CALL_SITE_DIRECT)
+    return "direct";
+  if (s->state == STATIC_CALL_SITE_REFUSED)
+    return "refused";
+  return "near-slot";	/* the one other state (static_call.h) */
+}
+
+static int
+note_site (const struct static_call_site_info *s, void *arg)
+{
+  struct key_state *k = arg;
+  if (strcmp (s->key, k->key))
+    return 0;
+  const char *name = state_name (s);
+  if (k->n++ && strcmp (k->state, name))
+    k->state = "mixed";
+  else
+    k->state = name;
+  return 0;
+}
+
+static const char *
+site_state (const char *key)
+{
+  struct key_state k = { key, "no sites", 0 };
+  static_call_for_each_site (note_site, &k);
+  return k.state;
+}
+
+/* Whether the patched loop is now the direct loop byte for byte, but
+   for the displacement of its call, and both calls go to bench_leaf:
+   then any difference between their times is the machine's noise.  */
+static const char *
+same_code (void)
+{
+  const unsigned char *d = (const unsigned char *) loop_direct;
+  const unsigned char *p = (const unsigned char *) loop_patched;
+  for (int i = 0; i < 64; i++)
+    {
+      if (d[i] == 0xe8)
+	{
+	  int32_t rd, rp;
+	  memcpy (&rd, d + i + 1, 4);
+	  memcpy (&rp, p + i + 1, 4);
+	  if (p[i] != 0xe8
+	      || d + i + 5 + rd != (const unsigned char *) bench_leaf
+	      || p + i + 5 + rp != (const unsigned char *) bench_leaf)
+	    return "no";
+	  i += 4;
+	  continue;
+	}
+      if (d[i] != p[i])
+	return "no";
+      if (d[i] == 0xc3)
+	return "yes";
+    }
+  return "no";
+}
+
+/* A copy of bench_leaf beyond rel32 reach of this executable.  */
+static leaf_fn *
+far_copy (void)
+{
+  size_t len = bench_leaf_end - (const unsigned char *) bench_leaf;
+  uintptr_t here = (uintptr_t) bench_leaf;
+  /* Ask for 64 GiB away, either side; take what the kernel gives if it
+     is far enough.  */
+  uintptr_t hints[] = { here + (64ul << 30), here - (64ul << 30), 0 };
+  for (size_t i = 0; i < sizeof hints / sizeof *hints; i++)
+    {
+      unsigned char *p = mmap ((void *) hints[i], 4096,
+			       PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (p == MAP_FAILED)
+	continue;
+      intptr_t d = (intptr_t) p - (intptr_t) here;
+      if (d > (1l << 32) || d < -(1l << 32))
+	{
+	  memcpy (p, (const void *) bench_leaf, len);
+	  if (mprotect (p, 4096, PROT_READ | PROT_EXEC) == 0)
+	    return (leaf_fn *) p;
+	}
+      munmap (p, 4096);
+    }
+  fprintf (stderr, "call-cost: cannot map a page beyond rel32 reach\n");
+  exit (2);
+}
+
+int
+main (int argc, char **argv)
+{
+  FILE *out = bench_open_result (argc, argv);
+  const char *label = "plain";
+  for (int i = 1; i + 1 < argc; i++)
+    if (!strcmp (argv[i], "--label"))
+      label = argv[i + 1];
+  int rounds = bench_long_arg (argc, argv, "--rounds", 51);
+  long calls = 1l << bench_long_arg (argc, argv, "--calls", 20);
+  if (rounds < 3)
+    rounds = 3;
+
+  leaf_fn *far = far_copy ();
+  int r = static_call_update (bench_far, far);
+  (void) r;		/* -EBUSY or the like shows in the state below */
+  const char *state[NV] = {
+    "-", site_state ("bench_near"), "(never)", "-", site_state ("bench_far")
+  };
+
+  /* The four loops agree (and are warm).  */
+  unsigned check[NV];
+  for (int v = 0; v < NV; v++)
+    check[v] = vloop[v] (7, 1000);
+  for (int v = 1; v < NV; v++)
+    if (check[v] != check[0])
+      {
+	fprintf (stderr, "call-cost: loop %s computes %u, direct %u\n",
+		 vname[v], check[v], check[0]);
+	return 1;
+      }
+
+  double *t[NV];
+  for (int v = 0; v < NV; v++)
+    t[v] = calloc (rounds, sizeof (double));
+  double *ratio_pd = calloc (rounds, sizeof (double));
+  double *ratio_tp = calloc (rounds, sizeof (double));
+  double *ratio_ip = calloc (rounds, sizeof (double));
+  double *ratio_fp = calloc (rounds, sizeof (double));
+  volatile unsigned sink = 0;
+  for (int v = 0; v < NV; v++)
+    sink += vloop[v] (0, calls);	/* warm-up round, not counted */
+  for (int i = 0; i < rounds; i++)
+    {
+      for (int j = 0; j < NV; j++)
+	{
+	  int v = (i + j) % NV;
+	  double t0 = bench_now_ns ();
+	  sink += vloop[v] (i, calls);
+	  t[v][i] = (bench_now_ns () - t0) / calls;
+	}
+      ratio_pd[i] = t[V_PATCHED][i] / t[V_DIRECT][i];
+      ratio_tp[i] = t[V_TRAMPOLINE][i] / t[V_PATCHED][i];
+      ratio_ip[i] = t[V_INDIRECT][i] / t[V_PATCHED][i];
+      ratio_fp[i] = t[V_FAR][i] / t[V_PATCHED][i];
+    }
+
+  printf ("== call-cost (%s build): ns per call, %d interleaved rounds "
+	  "of %ld calls\n", label, rounds, calls);
+  bench_machine_print ();
+  printf ("  %-11s %-11s %9s %9s %9s %9s\n", "call", "site", "median",
+	  "q1", "q3", "/direct");
+  double med[NV];
+  for (int v = 0; v < NV; v++)
+    med[v] = bench_median (t[v], rounds);
+  for (int v = 0; v < NV; v++)
+    printf ("  %-11s %-11s %9.3f %9.3f %9.3f %9.2f\n", vname[v], state[v],
+	    med[v], bench_quantile (t[v], rounds, 0.25),
+	    bench_quantile (t[v], rounds, 0.75), med[v] / med[V_DIRECT]);
+  struct { const char *name; double *v; } ratios[] = {
+    { "patched/direct", ratio_pd },
+    { "trampoline/patched", ratio_tp },
+    { "indirect/patched", ratio_ip },
+    { "far/patched", ratio_fp },
+  };
+  const char *same = same_code ();
+  printf ("  patched loop = direct loop, byte for byte, both calling "
+	  "bench_leaf: %s\n", same);
+  printf ("  per-round ratios, median [q1, q3]:\n");
+  for (size_t k = 0; k < sizeof ratios / sizeof *ratios; k++)
+    printf ("    %-19s %6.3f [%.3f, %.3f]\n", ratios[k].name,
+	    bench_median (ratios[k].v, rounds),
+	    bench_quantile (ratios[k].v, rounds, 0.25),
+	    bench_quantile (ratios[k].v, rounds, 0.75));
+
+  if (out)
+    {
+      fputs ("{\n  \"benchmark\": \"call-cost\",\n", out);
+      bench_machine_json (out);
+      fprintf (out, "  \"build\": \"%s\",\n  \"rounds\": %d,\n"
+	       "  \"calls_per_round\": %ld,\n"
+	       "  \"patched_code_is_direct_code\": %s,\n"
+	       "  \"ns_per_call\": {\n",
+	       label, rounds, calls, !strcmp (same, "yes") ? "true" : "false");
+      for (int v = 0; v < NV; v++)
+	fprintf (out, "    \"%s\": {\"site\": \"%s\", \"median\": %.4f, "
+		 "\"q1\": %.4f, \"q3\": %.4f}%s\n", vname[v], state[v],
+		 med[v], bench_quantile (t[v], rounds, 0.25),
+		 bench_quantile (t[v], rounds, 0.75), v + 1 < NV ? "," : "");
+      fputs ("  },\n  \"ratios\": {\n", out);
+      for (size_t k = 0; k < sizeof ratios / sizeof *ratios; k++)
+	fprintf (out, "    \"%s\": {\"median\": %.4f, \"q1\": %.4f, "
+		 "\"q3\": %.4f}%s\n", ratios[k].name,
+		 bench_median (ratios[k].v, rounds),
+		 bench_quantile (ratios[k].v, rounds, 0.25),
+		 bench_quantile (ratios[k].v, rounds, 0.75),
+		 k + 1 < sizeof ratios / sizeof *ratios ? "," : "");
+      fputs ("  },\n  \"rounds_ns_per_call\": {\n", out);
+      for (int v = 0; v < NV; v++)
+	{
+	  fprintf (out, "    \"%s\": [", vname[v]);
+	  for (int i = 0; i < rounds; i++)
+	    fprintf (out, "%s%.4f", i ? ", " : "", t[v][i]);
+	  fprintf (out, "]%s\n", v + 1 < NV ? "," : "");
+	}
+      fputs ("  }\n}\n", out);
+      fclose (out);
+    }
+  return (int) (sink & 0);
+}
