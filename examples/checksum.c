@@ -88,7 +88,7 @@ print_site (const struct static_call_site_info *s, void *arg)
 int
 main (int argc, char **argv)
 {
-  size_t n = 1 << 16;
+  size_t n = 1 << 20;
   int rounds = argc > 1 ? atoi (argv[1]) : 31;
   uint32_t *words = malloc (n * sizeof *words);
   for (size_t i = 0; i < n; i++)

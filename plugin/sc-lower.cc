@@ -197,6 +197,15 @@ check_statement (gimple *stmt)
       }
 }
 
+/* Where a verbose note points: where the user wrote the call or the
+   assignment, not inside a macro such as static_call_update.  */
+static location_t
+user_location (location_t loc)
+{
+  return linemap_resolve_location (line_table, loc,
+				   LRK_MACRO_EXPANSION_POINT, NULL);
+}
+
 /* Step 2.  */
 static void
 lower_call (gcall *call, tree var)
@@ -204,7 +213,7 @@ lower_call (gcall *call, tree var)
   tree key = sc_var_key (var);
   gimple_call_set_fndecl (call, get_trampoline (key, var));
   if (sc_verbose)
-    inform (gimple_location (call),
+    inform (user_location (gimple_location (call)),
 	    "call through %qD is static call site of key %qE", var, key);
 }
 
@@ -228,7 +237,8 @@ lower_assignment (gimple_stmt_iterator *gsi, tree var)
   gimple_set_location (call, loc);
   gsi_replace (gsi, call, false);
   if (sc_verbose)
-    inform (loc, "assignment to %qD retargets static call key %qE",
+    inform (user_location (loc),
+	    "assignment to %qD retargets static call key %qE",
 	    var, sc_var_key (var));
 }
 
