@@ -71,9 +71,12 @@ cmp_double (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
+static int site_states[4];
+
 static int
 print_site (const struct static_call_site_info *s, void *arg)
 {
+  site_states[s->state]++;
   static const char *const state[] = { "direct", "trampoline", "refused",
 					"near-slot" };
   const char *target = s->calls == (const void *) step_add ? "step_add"
@@ -106,7 +109,13 @@ main (int argc, char **argv)
   plain_impl = step_fnv;
   printf ("static_call_update (checksum_impl, step_fnv) = %d\n", r);
 #ifdef __STATICCALL__
+  memset (site_states, 0, sizeof site_states);
   static_call_for_each_site (print_site, NULL);
+  printf ("sites: %d direct, %d near-slot, %d trampoline, %d refused\n",
+	  site_states[STATIC_CALL_SITE_DIRECT],
+	  site_states[STATIC_CALL_SITE_SLOT],
+	  site_states[STATIC_CALL_SITE_TRAMPOLINE],
+	  site_states[STATIC_CALL_SITE_REFUSED]);
 #endif
   if (run_static (words, n) != run_plain (words, n))
     {
