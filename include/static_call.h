@@ -94,19 +94,21 @@ void __static_call_clear_status (void);
 #endif
 
 /* Retarget VAR to the function FN: every call site of VAR's key calls
-   FN directly when this returns.  FN must have VAR's pointed-to type
-   (anything else is a compile-time error).  Evaluates to 0, or to a
-   negative errno value when some site could not be retargeted safely
-   (such sites keep calling through the pointer, so they still reach
-   FN).  Same as `VAR = FN' otherwise.  */
+   FN directly when this returns.  FN must have VAR's type (a function of
+   another type is a compile-time error); NULL is accepted, and calls
+   through VAR then fault as they would in plain C.  Evaluates to 0, or
+   to a negative errno value when some site could not be retargeted
+   safely (such sites keep calling through the pointer, so they still
+   reach FN).  Same as `VAR = FN' otherwise.  */
 #define static_call_update(var, fn)					\
   __extension__ ({							\
-    _Static_assert (__builtin_types_compatible_p (__typeof__ (var),	\
-						  __typeof__ (&*(fn))),	\
-		    "static_call_update: the function's type differs "	\
-		    "from the static call's");				\
+    _Pragma ("GCC diagnostic push")					\
+    _Pragma ("GCC diagnostic error \"-Wincompatible-pointer-types\"")	\
+    _Pragma ("GCC diagnostic error \"-Wint-conversion\"")		\
+    __typeof__ (var) __static_call_new = (fn);				\
+    _Pragma ("GCC diagnostic pop")					\
     (void) __STATIC_CALL_STATUS (1);					\
-    (var) = (fn);							\
+    (var) = __static_call_new;						\
     __STATIC_CALL_STATUS (0);						\
   })
 
