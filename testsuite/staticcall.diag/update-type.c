@@ -16,6 +16,6 @@ use (void)
   r += static_call_update (op, 42); /* { dg-message "in expansion of macro 'static_call_update'" } */
   return r;
 }
-/* { dg-error "initialization of 'int \\(\\*\\)\\(int\\)' from incompatible pointer type 'long int \\(\\*\\)\\(long int\\)'" "" { target *-*-* } 0 } */
-/* { dg-error "initialization of 'int \\(\\*\\)\\(int\\)' from 'int' makes pointer from integer" "" { target *-*-* } 0 } */
+/* { dg-error "error: initialization of 'int \\(\\*\\)\\(int\\)' from incompatible pointer type 'long int \\(\\*\\)\\(long int\\)'" "" { target *-*-* } 0 } */
+/* { dg-error "error: initialization of 'int \\(\\*\\)\\(int\\)' from 'int' makes pointer from integer" "" { target *-*-* } 0 } */
 /* { dg-prune-output "some warnings being treated as errors" } */
