@@ -215,6 +215,15 @@ check_initializer_operand (tree *tp, int *walk_subtrees, void *data)
   if (TYPE_P (*tp)
       || sc_report_address_taken (*tp, *(location_t *) data))
     *walk_subtrees = 0;
+  else if (TREE_CODE (*tp) == COMPOUND_LITERAL_EXPR)
+    {
+      /* walk_tree does not enter the literal's own initializer, and no
+	 PLUGIN_FINISH_DECL comes for its hidden variable.  */
+      tree decl = COMPOUND_LITERAL_EXPR_DECL (*tp);
+      if (decl && DECL_INITIAL (decl))
+	walk_tree_without_duplicates (&DECL_INITIAL (decl),
+				      check_initializer_operand, data);
+    }
   return NULL_TREE;
 }
 

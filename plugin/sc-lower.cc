@@ -48,25 +48,27 @@ get_trampoline (tree key, tree var)
     if (TREE_PURPOSE (l) == key)
       return TREE_VALUE (l);
 
-  char *name;
-  if (TREE_PUBLIC (var))
-    name = concat (SC_TRAMP_PREFIX, IDENTIFIER_POINTER (key), NULL);
-  else
+  /* __static_call_tramp_KEY.POINTER: the trampoline is COMDAT, and
+     copies may only merge when they jump through the same pointer, so
+     the pointer is part of the name.  A static pointer is its unit's
+     own: add a hash of where the unit is compiled from and to (full
+     source path, dump base, which follows -o), so that two units, even
+     one file compiled twice, never share one.  Reproducible, unlike
+     GCC's random seed.  */
+  const char *var_name = IDENTIFIER_POINTER (DECL_ASSEMBLER_NAME (var));
+  char suffix[32] = "";
+  if (!TREE_PUBLIC (var))
     {
-      /* A static pointer is this unit's own: its trampoline must never
-	 be merged with another unit's of the same key (with -flto both
-	 may land in one partition).  Make the name unique from the
-	 unit's full path and the pointer's name: reproducible, unlike
-	 GCC's random seed.  */
-      char suffix[32];
       unsigned h = crc32_string (0, IS_ABSOLUTE_PATH (main_input_filename)
 				    ? "" : getpwd ());
       h = crc32_string (h, main_input_filename);
-      h = crc32_string (h, IDENTIFIER_POINTER (DECL_ASSEMBLER_NAME (var)));
+      if (dump_base_name)
+	h = crc32_string (h, dump_base_name);
+      h = crc32_string (h, var_name);
       snprintf (suffix, sizeof suffix, ".%08x", h);
-      name = concat (SC_TRAMP_PREFIX, IDENTIFIER_POINTER (key), suffix,
-		     NULL);
     }
+  char *name = concat (SC_TRAMP_PREFIX, IDENTIFIER_POINTER (key), ".",
+		       var_name, suffix, NULL);
   tree fn = build_decl (DECL_SOURCE_LOCATION (var), FUNCTION_DECL,
 			get_identifier (name), TREE_TYPE (TREE_TYPE (var)));
   free (name);
@@ -260,7 +262,14 @@ lower_function (function *fun)
 	  {
 	    if (gimple_call_internal_p (call) || gimple_call_fndecl (call))
 	      continue;
-	    if (tree var = callee_variable (gimple_call_fn (call), &defs))
+	    tree var = callee_variable (gimple_call_fn (call), &defs);
+	    if (var && gimple_call_chain (call))
+	      /* __builtin_call_with_static_chain: %r10 is live at the
+		 call, and the runtime's stub path uses it.  */
+	      warning_at (gimple_location (call), OPT_Wattributes,
+			  "call through %qD with a static chain is left "
+			  "an indirect call", var);
+	    else if (var)
 	      lower_call (call, var);
 	  }
 	else if (gimple_assign_single_p (stmt))

@@ -137,7 +137,7 @@ sc_hidden void sc_slots_after_fork (struct sc_unit_state *);
 sc_hidden int sc_trap_install (void);
 sc_hidden void sc_trap_publish (struct sc_batch *);
 sc_hidden void sc_trap_retire (void);
-sc_hidden bool sc_trap_in_handler_path (void);
+sc_hidden void sc_trap_after_fork (void);
 
 /* stub_area.c */
 sc_hidden bool sc_stubs_init (void);

@@ -66,8 +66,8 @@ map_near (int fd, size_t len, unsigned char *anchor)
 			MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0);
 	if (p != MAP_FAILED)
 	  return p;
-	if (errno != EEXIST)
-	  return NULL;
+	/* EEXIST: taken; ENOMEM and others: out of range this way.  Keep
+	   looking, on both sides.  */
       }
   return NULL;
 }
@@ -91,12 +91,14 @@ map_area (struct sc_slot_area *a, unsigned char *anchor, bool fixed)
     }
   if (fixed)
     {
-      /* After fork: the same place, a private copy.  */
+      /* After fork: the same place, a private copy.  The shared view
+	 is dropped only once the copy is in place.  */
       memcpy (rw, a->rw, len);
-      munmap (a->rw, len);
       if (mmap (a->rx, len, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_FIXED,
 		fd, 0) == MAP_FAILED)
 	r = -errno;
+      else
+	munmap (a->rw, len);
     }
   else if (!(a->rx = map_near (fd, len, anchor)))
     r = -ENOMEM;

@@ -60,10 +60,26 @@ fork_parent (void)
   pthread_mutex_unlock (&lock);
 }
 
+static pid_t owner_pid;
+static void after_fork_locked (void);
+
 static void
 fork_child (void)
 {
+  after_fork_locked ();
+  pthread_mutex_unlock (&lock);
+}
+
+/* A new process (fork, also _Fork or clone without the fork handlers):
+   the /proc/self/mem descriptor, the membarrier registration, the stub
+   and slot areas (shared memory) and the cached thread id all belong to
+   the parent.  Called with the lock held, or in the child of fork.  */
+static void
+after_fork_locked (void)
+{
+  owner_pid = getpid ();
   cached_tid = 0;
+  sc_trap_after_fork ();
   bool can_write = sc_writer_after_fork () == 0;
   sc_sync_after_fork ();
   sc_stubs_after_fork ();
@@ -77,7 +93,14 @@ fork_child (void)
       can_patch = false;
       cannot_patch_in_child = true;
     }
-  pthread_mutex_unlock (&lock);
+}
+
+/* Before anything that writes code or uses per-process state.  */
+static void
+check_process_locked (void)
+{
+  if (getpid () != owner_pid)
+    after_fork_locked ();
 }
 
 /* At exit, units stay registered: other threads may still run their
@@ -96,6 +119,7 @@ init_locked (void)
   if (initialized)
     return;
   initialized = true;
+  owner_pid = getpid ();
   sc_config_load ();
   pthread_atfork (fork_prepare, fork_parent, fork_child);
   atexit (note_exit);
@@ -147,10 +171,15 @@ get_key (const struct sc_key_record *rec)
       return k;
     }
   k = calloc (1, sizeof *k);
-  if (!k)
-    return NULL;
+  /* A copy: the object that named the key may be unloaded first.  */
+  char *name = k ? strdup (rec->name) : NULL;
+  if (!name)
+    {
+      free (k);
+      return NULL;
+    }
   k->var = rec->var;
-  k->name = rec->name;
+  k->name = name;
   k->internal = rec->flags & SC_KEY_INTERNAL;
   check_new_key (k);
   size_t b = key_bucket (rec->var);
@@ -167,6 +196,7 @@ drop_key (struct sc_key *k)
     pp = &(*pp)->next;
   *pp = k->next;
   free (k->sites);
+  free ((char *) k->name);
   free (k);
 }
 
@@ -271,6 +301,7 @@ register_locked (const struct sc_unit *desc)
   u->next = units;
   units = u;
 
+  check_process_locked ();
   int r = can_patch ? sc_patch_sites (batch, n) : 0;
   free (batch);
   return r;
@@ -296,10 +327,11 @@ unregister_locked (const struct sc_unit *desc)
     return;
   *pp = u->next;
 
-  for (uint32_t i = 0; i < desc->nsites; i++)
+  /* Once per key of the unit: a key may be freed here.  */
+  for (uint32_t i = 0; i < desc->nkeys; i++)
     {
-      struct sc_key *k = u->sites[i].key;
-      if (!k || k->nsites == 0)
+      struct sc_key *k = find_key (desc->keys[i].var);
+      if (!k)
 	continue;
       size_t keep = 0;
       for (size_t j = 0; j < k->nsites; j++)
@@ -338,6 +370,8 @@ __static_call_update (void *var, void *fn)
      new target from here on; then the sites.  */
   __atomic_store_n (p, fn, __ATOMIC_RELEASE);
   struct sc_key *k = find_key (p);
+  if (k)
+    check_process_locked ();
   if (k && can_patch)
     status = sc_patch_sites (k->sites, k->nsites);
   else if (k && cannot_patch_in_child)

@@ -51,26 +51,24 @@ without_sigtrap (int how, const sigset_t *set, sigset_t *copy)
 }
 
 static int
-set_mask (mask_fn *next, int how, const sigset_t *set, sigset_t *old)
+set_mask (mask_fn **next, int how, const sigset_t *set, sigset_t *old)
 {
-  if (!next)
+  if (!*next)
     resolve_next ();
   sigset_t copy;
-  return (next ? next : next_sigprocmask) (how, without_sigtrap (how, set,
-								 &copy),
-					   old);
+  return (*next) (how, without_sigtrap (how, set, &copy), old);
 }
 
 int
 pthread_sigmask (int how, const sigset_t *set, sigset_t *old)
 {
-  return set_mask (next_pthread_sigmask, how, set, old);
+  return set_mask (&next_pthread_sigmask, how, set, old);
 }
 
 int
 sigprocmask (int how, const sigset_t *set, sigset_t *old)
 {
-  return set_mask (next_sigprocmask, how, set, old);
+  return set_mask (&next_sigprocmask, how, set, old);
 }
 
 int

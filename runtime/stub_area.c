@@ -23,15 +23,30 @@
    Stubs are written through a second, writable mapping of the same
    memfd: the executable view is never writable.
 
-   A stub:  [park hook]  68 imm32         push $low32(ret)
-			 c7 44 24 04 imm32 movl $high32(ret), 4(%rsp)
-			 ff 25 00 00 00 00 jmp *0(%rip)
-			 imm64             target
+   One gap needs closing: between the handler arming rseq_cs and the
+   thread's first instruction in the stub, it runs the rest of the
+   handler and sigreturn, outside the critical section.  Preempted or
+   fenced there, the kernel clears rseq_cs instead of aborting, and the
+   thread would then run its stub unprotected, maybe after the stub was
+   recycled.  So every stub starts by checking that rseq_cs is still
+   armed, and otherwise leaves for the abort handler (restart at the
+   site).  Those first bytes depend only on the stub's offset, so they
+   are the same whatever the slot held before or holds now.
+
+   A stub:  64 48 83 3c 25 disp32 00   cmpq $0, %fs:rseq_cs
+	    75 06                      jne 1f
+	    ff 25 disp32               jmp *abort_ptr(%rip)   (header)
+	 1: [park hook]
+	    68 imm32                   push $low32(ret)
+	    c7 44 24 04 imm32          movl $high32(ret), 4(%rsp)
+	    ff 25 00 00 00 00          jmp *0(%rip)
+	    imm64                      target
    The park hook (tests only, __static_call_debug_park) spins while a
    flag in the area's header is set, to hold a thread inside a stub.  */
 
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -42,6 +57,8 @@
 #include "internal.h"
 
 #define STUB_SIZE 64
+#define ABORT_PTR_OFFSET 8	/* in the header: &__static_call_rseq_abort */
+#define GUARD_SIZE 18		/* cmpq, jne, jmp *abort_ptr */
 #define STUB_COUNT 4096
 #define HEADER_SIZE 64
 #define AREA_SIZE (HEADER_SIZE + STUB_SIZE * STUB_COUNT)
@@ -95,6 +112,8 @@ sc_stubs_init (void)
     }
   rw = w;
   rx = x;
+  uint64_t abort_ip = (uintptr_t) __static_call_rseq_abort;
+  memcpy (rw + ABORT_PTR_OFFSET, &abort_ip, 8);
   area_cs.version = 0;
   area_cs.flags = 0;
   area_cs.start_ip = (uintptr_t) rx + HEADER_SIZE;
@@ -138,11 +157,26 @@ sc_stub_for_call (const struct sc_patch *p)
   uint64_t ret = (uint64_t) (p->addr + SC_INSN_LEN);
   uint32_t lo = (uint32_t) ret, hi = (uint32_t) (ret >> 32);
 
+  /* The guard: cmpq $0, %fs:rseq_cs; jne 1f; jmp *abort_ptr(%rip).  */
+  int32_t cs_off = (int32_t) (__rseq_offset
+			      + offsetof (struct rseq, rseq_cs));
+  static const unsigned char cmpq[5] = { 0x64, 0x48, 0x83, 0x3c, 0x25 };
+  s = put (s, cmpq, 5);
+  s = put (s, &cs_off, 4);
+  *s++ = 0;
+  static const unsigned char jne6[2] = { 0x75, 0x06 };
+  s = put (s, jne6, 2);
+  /* 10 + 2 + 6 bytes: the jmp ends at off + GUARD_SIZE.  */
+  int32_t to_abort = (int32_t) ABORT_PTR_OFFSET - (int32_t) (off + GUARD_SIZE);
+  static const unsigned char jmpm[2] = { 0xff, 0x25 };
+  s = put (s, jmpm, 2);
+  s = put (s, &to_abort, 4);
+
   if (park_stubs)
     {
       /* cmpb $0, flag(%rip); jne <back to cmpb>.  The flag is byte 0
 	 of the header.  */
-      int32_t rel = -(int32_t) (off + 7);
+      int32_t rel = -(int32_t) (off + GUARD_SIZE + 7);
       static const unsigned char cmpb[2] = { 0x80, 0x3d };
       static const unsigned char jne[2] = { 0x75, 0xf7 };
       s = put (s, cmpb, 2);

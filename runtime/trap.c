@@ -102,24 +102,14 @@ complete_call (ucontext_t *uc, const struct sc_batch *b,
   SC_COUNT (bp_emulated);
 }
 
+/* Set while this thread runs the handler we chained to: if that handler
+   forwards back to us (it was installed after us and saved ours as its
+   predecessor), take the default action instead of looping.  */
+static __thread int chaining __attribute__ ((tls_model ("initial-exec")));
+
 static void
-chain (int sig, siginfo_t *si, ucontext_t *uc)
+default_action (siginfo_t *si, ucontext_t *uc)
 {
-  struct sigaction *old = atomic_load (&prev);
-  if (old->sa_flags & SA_SIGINFO)
-    {
-      old->sa_sigaction (sig, si, uc);
-      return;
-    }
-  if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN)
-    {
-      old->sa_handler (sig);
-      return;
-    }
-  if (old->sa_handler == SIG_IGN && si->si_code != SI_KERNEL)
-    return;
-  /* What the kernel would have done without us: the default action.
-     For a breakpoint, execute it again with no handler installed.  */
   struct sigaction dfl;
   memset (&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
@@ -128,6 +118,36 @@ chain (int sig, siginfo_t *si, ucontext_t *uc)
     uc->uc_mcontext.gregs[REG_RIP] -= 1;
   else
     raise (SIGTRAP);
+}
+
+static void
+chain (int sig, siginfo_t *si, ucontext_t *uc)
+{
+  if (chaining)
+    {
+      default_action (si, uc);
+      return;
+    }
+  struct sigaction *old = atomic_load (&prev);
+  if (old->sa_flags & SA_SIGINFO)
+    {
+      chaining = 1;
+      old->sa_sigaction (sig, si, uc);
+      chaining = 0;
+      return;
+    }
+  if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN)
+    {
+      chaining = 1;
+      old->sa_handler (sig);
+      chaining = 0;
+      return;
+    }
+  if (old->sa_handler == SIG_IGN && si->si_code != SI_KERNEL)
+    return;
+  /* What the kernel would have done without us: the default action.
+     For a breakpoint, execute it again with no handler installed.  */
+  default_action (si, uc);
 }
 
 static void
@@ -193,6 +213,15 @@ sc_trap_install (void)
   sigfillset (&sa.sa_mask);
   sigdelset (&sa.sa_mask, SIGTRAP);
   return sigaction (SIGTRAP, &sa, NULL) ? -errno : 0;
+}
+
+/* In a new process: a handler of the parent's that was running when it
+   forked left no handler here.  */
+void
+sc_trap_after_fork (void)
+{
+  atomic_store (&in_flight, 0);
+  chaining = 0;
 }
 
 void
