@@ -12,6 +12,16 @@ static int two (void) { return 2; }
 int (*g) (void) STATIC_CALL (chain) = one;
 
 static volatile sig_atomic_t user_traps, user_code;
+static struct sigaction saved;
+
+/* A handler that forwards what it does not own to the one it replaced,
+   which is the runtime's: the runtime, chaining back to it, must not
+   loop.  */
+static void
+forwarding_handler (int sig, siginfo_t *si, void *ctx)
+{
+  saved.sa_sigaction (sig, si, ctx);
+}
 
 static void
 user_handler (int sig, siginfo_t *si, void *ctx)
@@ -49,6 +59,22 @@ main (void)
       _exit (0);
     }
   int status;
+  CHECK (waitpid (pid, &status, 0) == pid);
+  CHECK (WIFSIGNALED (status) && WTERMSIG (status) == SIGTRAP);
+
+  pid = fork ();
+  if (pid == 0)
+    {
+      g = one;				/* the runtime's handler is current */
+      struct sigaction fwd;
+      memset (&fwd, 0, sizeof fwd);
+      fwd.sa_sigaction = forwarding_handler;
+      fwd.sa_flags = SA_SIGINFO;
+      sigaction (SIGTRAP, &fwd, &saved);
+      g = two;				/* re-installed, chains to fwd */
+      __asm__ volatile ("int3");	/* nobody's: default action */
+      _exit (0);
+    }
   CHECK (waitpid (pid, &status, 0) == pid);
   CHECK (WIFSIGNALED (status) && WTERMSIG (status) == SIGTRAP);
   CHECK (g () == 2);
