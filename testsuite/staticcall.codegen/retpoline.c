@@ -16,5 +16,5 @@ main (void)
 /* { dg-final { scan-assembler "\tmovq\t(get\\(%rip\\)|get@GOTPCREL\\(%rip\\)), %r11" } } */
 /* { dg-final { scan-assembler "\tjmp\t__static_call_retpoline_r11" } } */
 /* { dg-final { scan-assembler "__static_call_retpoline_r11:\n(\t\\.cfi_startproc\n)?\tcall\t1f\n2:\tpause\n\tlfence" } } */
-/* { dg-final { scan-disasm-not __static_call_tramp_getter "jmp +\\*" } } */
+/* { dg-final { scan-disasm-not __static_call_tramp_getter.get "jmp +\\*" } } */
 /* { dg-final { sites-ok 1 } } */

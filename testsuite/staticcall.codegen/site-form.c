@@ -21,4 +21,4 @@ main (void)
 /* { dg-final { scan-assembler "\\.section\t\\.static_call_sites,\"a\",@progbits" } } */
 /* { dg-final { scan-assembler-times "call\t__static_call_tramp_op_key" 3 } } */
 /* { dg-final { scan-disasm-not main "call +\\*" } } */
-/* { dg-final { scan-disasm main "call +\[0-9a-f\]+ <__static_call_tramp_op_key>" } } */
+/* { dg-final { scan-disasm main "call +\[0-9a-f\]+ <__static_call_tramp_op_key.op>" } } */

@@ -15,4 +15,4 @@ main (void)
 
 /* { dg-final { sites-ok 1 } } */
 /* { dg-final { scan-assembler "call\t\\*" } } */
-/* { dg-final { scan-assembler-times "call\t__static_call_tramp_fast" 1 } } */
+/* { dg-final { scan-assembler-times "call\t__static_call_tramp_fast\\.fast" 1 } } */
