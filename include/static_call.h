@@ -97,9 +97,10 @@ void __static_call_clear_status (void);
    FN directly when this returns.  FN must have VAR's type (a function of
    another type is a compile-time error); NULL is accepted, and calls
    through VAR then fault as they would in plain C.  Evaluates to 0, or
-   to a negative errno value when some site could not be retargeted
-   safely (such sites keep calling through the pointer, so they still
-   reach FN).  Same as `VAR = FN' otherwise.  */
+   to a negative errno value: -EBUSY when a site of the key holds bytes
+   the runtime did not write (a foreign patch; it is left alone and may
+   still reach an earlier target), or the error of a failed code write.
+   The pointer holds FN in every case.  Same as `VAR = FN' otherwise.  */
 #define static_call_update(var, fn)					\
   __extension__ ({							\
     _Pragma ("GCC diagnostic push")					\
