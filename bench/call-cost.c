@@ -9,7 +9,7 @@
      direct      call bench_leaf, as the compiler emits it;
      patched     a static call site (key bench_near) that the runtime
 		 patched to `call bench_leaf';
-     trampoline  `call __static_call_tramp_bench_near': the bytes of a
+     trampoline  `call __static_call_tramp_bench_near.bench_near': the bytes of a
 		 site of the same key that was never patched, so the call
 		 goes through the key's trampoline (jmp *bench_near(%rip),
 		 or a retpoline under -mindirect-branch=thunk) to the same
@@ -83,9 +83,12 @@ leaf_fn *bench_far STATIC_CALL (bench_far) = bench_leaf;
 leaf_fn *volatile bench_plain = bench_leaf;
 
 #ifdef __STATICCALL__
-extern leaf_fn __static_call_tramp_bench_near
+/* The trampoline's name is __static_call_tramp_KEY.POINTER, not a C
+   identifier: reach it through an asm label.  */
+extern leaf_fn bench_near_trampoline
+  __asm__ ("__static_call_tramp_bench_near.bench_near")
   __attribute__ ((visibility ("hidden")));
-# define BENCH_TRAMPOLINE __static_call_tramp_bench_near
+# define BENCH_TRAMPOLINE bench_near_trampoline
 #else
 # error "call-cost measures static calls: build it with -fplugin=staticcall"
 #endif

@@ -32,7 +32,7 @@
 #include "internal.h"
 
 #define SLOT_SIZE 8
-#define STEP (16L << 20)	/* distance between placement attempts */
+#define STEP (2L << 20)	/* distance between placement attempts */
 
 struct sc_slot_area
 {
@@ -56,7 +56,7 @@ static unsigned char *
 map_near (int fd, size_t len, unsigned char *anchor)
 {
   uintptr_t base = (uintptr_t) anchor & ~(uintptr_t) (STEP - 1);
-  for (long k = 1; k < 100; k++)
+  for (long k = 1; k < 1000; k++)
     for (int sign = -1; sign <= 1; sign += 2)
       {
 	uintptr_t hint = base + sign * k * STEP;
