@@ -40,6 +40,9 @@
 
 static struct sc_batch *_Atomic active;
 static atomic_int in_flight;
+/* Batches published so far: tells two batches apart even when their
+   descriptors share an address (they live on the patcher's stack).  */
+static atomic_ulong generation;
 
 /* The disposition we replaced.  Two slots, swapped by pointer, so a
    handler never reads one that is being rewritten.  */
@@ -160,25 +163,36 @@ trap_handler (int sig, siginfo_t *si, void *ctx)
   if (si->si_code == SI_KERNEL)
     {
       unsigned char *site = (unsigned char *) g[REG_RIP] - 1;
-      atomic_fetch_add (&in_flight, 1);
-      struct sc_batch *b = atomic_load (&active);
-      const struct sc_patch *p = b ? find_patch (b, site) : NULL;
-      if (p && !p->under_foreign_int3)
+      for (;;)
 	{
-	  complete_call (uc, b, p);
+	  atomic_fetch_add (&in_flight, 1);
+	  unsigned long gen = atomic_load (&generation);
+	  struct sc_batch *b = atomic_load (&active);
+	  const struct sc_patch *p = b ? find_patch (b, site) : NULL;
+	  if (p && !p->under_foreign_int3)
+	    {
+	      complete_call (uc, b, p);
+	      atomic_fetch_sub (&in_flight, 1);
+	      errno = saved_errno;
+	      return;
+	    }
+	  unsigned char now = *site;
 	  atomic_fetch_sub (&in_flight, 1);
-	  errno = saved_errno;
-	  return;
-	}
-      atomic_fetch_sub (&in_flight, 1);
-      /* A trap taken during a batch that has finished since: the int3
-	 is gone and a call or jmp stands there.  Run it.  */
-      if (*site == SC_OP_CALL || *site == SC_OP_JMP)
-	{
-	  g[REG_RIP] = (greg_t) site;
-	  SC_COUNT (bp_stale);
-	  errno = saved_errno;
-	  return;
+	  /* A trap taken during a batch that has finished since: the int3
+	     is gone and a call or jmp stands there.  Run it.  */
+	  if (now == SC_OP_CALL || now == SC_OP_JMP)
+	    {
+	      g[REG_RIP] = (greg_t) site;
+	      SC_COUNT (bp_stale);
+	      errno = saved_errno;
+	      return;
+	    }
+	  /* An int3 that the batch we looked at does not know: someone
+	     else's, unless another batch was published meanwhile (the trap
+	     came from the previous one, and this one put a new int3 there
+	     after we looked).  Look again then.  */
+	  if (now != SC_OP_INT3 || atomic_load (&generation) == gen)
+	    break;
 	}
     }
   chain (sig, si, uc);
@@ -229,6 +243,7 @@ sc_trap_publish (struct sc_batch *b)
 {
   if (sc_config.bp == SC_BP_TRAMPOLINE)
     sc_stubs_reset ();
+  atomic_fetch_add (&generation, 1);
   atomic_store (&active, b);
 }
 
