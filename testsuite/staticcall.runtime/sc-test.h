@@ -5,10 +5,14 @@
 #ifndef SC_TEST_H
 #define SC_TEST_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <static_call.h>
 
@@ -118,6 +122,23 @@ sc_test_expect_current (const char *key, const void *target)
   static_call_for_each_site (sc_test_check_site, &e);
   CHECK (e.wrong == 0);
   return e.seen;
+}
+
+/* A timer that sends SIGNO to the calling thread only, every PERIOD_NS
+   nanoseconds.  */
+static inline timer_t
+sc_test_thread_timer (int signo, long period_ns)
+{
+  struct sigevent sev;
+  memset (&sev, 0, sizeof sev);
+  sev.sigev_notify = SIGEV_THREAD_ID;
+  sev.sigev_signo = signo;
+  sev._sigev_un._tid = (pid_t) syscall (SYS_gettid);
+  timer_t t;
+  CHECK (timer_create (CLOCK_MONOTONIC, &sev, &t) == 0);
+  struct itimerspec its = { { 0, period_ns }, { 0, period_ns } };
+  CHECK (timer_settime (t, 0, &its, NULL) == 0);
+  return t;
 }
 
 #endif

@@ -36,15 +36,8 @@ main (void)
   memset (&sa, 0, sizeof sa);
   sa.sa_handler = on_timer;
   sigaction (SIGALRM, &sa, NULL);
-  struct sigevent sev;
-  memset (&sev, 0, sizeof sev);
-  sev.sigev_notify = SIGEV_THREAD_ID;
-  sev.sigev_signo = SIGALRM;
-  sev._sigev_un._tid = (pid_t) syscall (SYS_gettid);
-  timer_t t;
-  CHECK (timer_create (CLOCK_MONOTONIC, &sev, &t) == 0);
-  struct itimerspec its = { { 0, 50000 }, { 0, 50000 } };
-  CHECK (timer_settime (t, 0, &its, NULL) == 0);
+  /* Interrupts the updater itself, mid-batch.  */
+  timer_t t = sc_test_thread_timer (SIGALRM, 50000);
 
   struct static_call_stats st;
   for (int i = 0; i < 2000; i++)

@@ -116,16 +116,7 @@ on_timer (int sig)
 static void *
 caller (void *arg)
 {
-  /* A timer that interrupts this thread only.  */
-  struct sigevent sev;
-  memset (&sev, 0, sizeof sev);
-  sev.sigev_notify = SIGEV_THREAD_ID;
-  sev.sigev_signo = SIGALRM;
-  sev._sigev_un._tid = (pid_t) syscall (SYS_gettid);
-  timer_t t;
-  CHECK (timer_create (CLOCK_MONOTONIC, &sev, &t) == 0);
-  struct itimerspec its = { { 0, 200000 }, { 0, 200000 } };
-  CHECK (timer_settime (t, 0, &its, NULL) == 0);
+  timer_t t = sc_test_thread_timer (SIGALRM, 200000);
 
   long salt = (long) (intptr_t) arg;
   unsigned long n = 0;
