@@ -166,15 +166,19 @@ main (void)
   clock_gettime (CLOCK_MONOTONIC, &t0);
   unsigned long updates = 0;
   unsigned long g[3] = { 0, 0, 0 };
+  /* At least SC_STRESS_MS, and on a loaded machine longer (up to 20
+     times that) until 300 updates have raced the callers.  */
+  long elapsed;
   do
     {
       int key = updates % 3;
       retarget (key, ++g[key], (int) ((updates / 3 + 1) % NT));
       updates++;
       clock_gettime (CLOCK_MONOTONIC, &t);
+      elapsed = (t.tv_sec - t0.tv_sec) * 1000
+		+ (t.tv_nsec - t0.tv_nsec) / 1000000;
     }
-  while ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000
-	 < ms);
+  while (elapsed < ms || (updates < 300 && elapsed < 20 * ms));
   atomic_store (&stop, 1);
   for (int i = 0; i < NCALLERS; i++)
     pthread_join (th[i], NULL);
@@ -192,7 +196,7 @@ main (void)
 	  atomic_load (&calls), atomic_load (&handler_calls), updates,
 	  st.batches, st.syncs, st.bp_emulated, st.bp_stub, st.bp_self,
 	  st.bp_stale, st.rseq_aborts, atomic_load (&unchecked));
-  CHECK (updates > 100 && atomic_load (&calls) > 1000);
+  CHECK (updates >= 300 && atomic_load (&calls) > 1000);
   CHECK (atomic_load (&handler_calls) > 0);
   /* With the slow path forced, callers must have taken the handler.  */
   const char *slow = getenv ("STATICCALL_SLOWPATH_US");
