@@ -52,7 +52,6 @@
    runtime/unit-abi.h.  */
 #define SC_UNIT_ABI_VERSION 2
 
-extern const char *sc_plugin_name;
 extern bool sc_verbose;
 
 /* sc-attribute.cc  */

@@ -22,7 +22,6 @@
 
 int plugin_is_GPL_compatible;
 
-const char *sc_plugin_name;
 bool sc_verbose;
 
 extern tree sc_lower_tramps;
@@ -111,7 +110,6 @@ register_passes (const char *name)
 int
 plugin_init (struct plugin_name_args *info, struct plugin_gcc_version *version)
 {
-  sc_plugin_name = info->base_name;
   if (!plugin_default_version_check (version, &gcc_version))
     {
       error (G_ ("%qs was built for GCC %s and cannot be loaded by this "

@@ -105,7 +105,6 @@ sc_hidden void sc_warn (const char *fmt, ...)
 
 /* text_writer.c */
 sc_hidden int sc_writer_init (void);
-sc_hidden const char *sc_writer_name (void);
 sc_hidden int sc_writer_begin (const struct sc_batch *);
 sc_hidden int sc_text_write (void *addr, const void *src, size_t len);
 sc_hidden void sc_writer_end (const struct sc_batch *);

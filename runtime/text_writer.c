@@ -36,11 +36,6 @@ static enum writer writer = W_UNSET;
 static int mem_fd = -1;
 static long page_size;
 
-static const char *const writer_names[] = {
-  [W_UNSET] = "unset", [W_NONE] = "none",
-  [W_PROCMEM] = "procmem", [W_MPROTECT] = "mprotect",
-};
-
 /* A byte of our own text, rewritten with its own value to probe a
    writer.  */
 static void __attribute__ ((noinline, used))
@@ -146,12 +141,6 @@ sc_writer_init (void)
 	     "call sites stay on their trampolines",
 	     strerror (-r_proc), strerror (-r_mprot));
   return -EPERM;
-}
-
-const char *
-sc_writer_name (void)
-{
-  return writer_names[writer];
 }
 
 /* Set PROT on each run of pages holding sites of the batch.  */
