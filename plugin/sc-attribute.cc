@@ -13,30 +13,71 @@
 #include "sc-plugin.h"
 
 /* Key of each annotated variable seen so far (keyed by the variable's
-   name, so that redeclarations of one file-scope variable share an
-   entry), and the variable of each key.  Both maps hold identifiers
-   only, which GCC never frees.  */
+   identity, see var_identity), and the variable of each key.  The maps
+   hold identifiers and declarations of static storage, which GCC never
+   frees.  */
 static hash_map<tree, tree> *key_of_var_name;
 static hash_map<tree, tree> *var_name_of_key;
 /* Where each key was first claimed, for the "previously" note.  */
 static hash_map<tree, location_t> *key_first_loc;
 
-/* The identifier that names VAR for the duplicate checks.  A block-scope
-   static is its own entity even if another one shares its name, so it
-   is named by its assembler name, which GCC makes unique.  */
+/* True for a variable declared with static storage inside a function.
+   The attribute handler runs before the C front end sets DECL_CONTEXT,
+   so the function being parsed tells as well.  */
+static bool
+is_block_scope_static (const_tree var)
+{
+  if (DECL_EXTERNAL (var))
+    return false;
+  if (DECL_CONTEXT (var))
+    return TREE_CODE (DECL_CONTEXT (var)) == FUNCTION_DECL;
+  return current_function_decl != NULL_TREE;
+}
+
+/* What names VAR for the duplicate checks.  Redeclarations of one
+   file-scope variable are separate trees that the front end merges, so
+   those are named by their identifier.  A block-scope static cannot be
+   redeclared and is its own entity even when another variable shares
+   its name: it is named by its declaration.  */
 static tree
 var_identity (tree var)
 {
-  if (DECL_CONTEXT (var) && TREE_CODE (DECL_CONTEXT (var)) == FUNCTION_DECL)
-    return DECL_ASSEMBLER_NAME (var);
-  return DECL_NAME (var);
+  return is_block_scope_static (var) ? var : DECL_NAME (var);
 }
+
+/* Addresses of not (yet) annotated file-scope pointers to functions
+   taken in static initializers, with where: a later redeclaration may
+   add the attribute.  */
+struct early_address
+{
+  tree var;
+  location_t loc;
+};
+static vec<early_address> early_addresses;
 
 static bool
 is_function_pointer_type (const_tree type)
 {
   return POINTER_TYPE_P (type)
 	 && FUNC_OR_METHOD_TYPE_P (TREE_TYPE (type));
+}
+
+static void report_address_taken (tree var, location_t loc);
+
+/* VAR, named ID, has just become a static call pointer: its address
+   must not have been taken before.  */
+static void
+report_early_addresses (tree id, tree var)
+{
+  unsigned i;
+  early_address *e;
+  FOR_EACH_VEC_ELT (early_addresses, i, e)
+    if (var_identity (e->var) == id)
+      {
+	report_address_taken (e->var, e->loc);
+	inform (DECL_SOURCE_LOCATION (var), "%qD is declared a static call "
+		"pointer here", var);
+      }
 }
 
 /* The attribute handler.  Errors point at the declaration.  */
@@ -46,6 +87,13 @@ handle_static_call_attribute (tree *node, tree name, tree args, int,
 {
   tree decl = *node;
   *no_add_attrs = true;
+
+  if (!sc_language_supported)
+    {
+      error_at (DECL_P (decl) ? DECL_SOURCE_LOCATION (decl) : input_location,
+		"%qE attribute is supported in C only", name);
+      return NULL_TREE;
+    }
 
   if (!VAR_P (decl))
     {
@@ -79,6 +127,20 @@ handle_static_call_attribute (tree *node, tree name, tree args, int,
       error_at (loc, "%qE attribute on automatic variable %qD; a static "
 		"call needs a variable of static storage duration",
 		name, decl);
+      return NULL_TREE;
+    }
+  if (!TARGET_64BIT || TARGET_X32)
+    {
+      error_at (loc, "%qE attribute needs the x86-64 LP64 ABI; it is not "
+		"supported with %<-m32%> or %<-mx32%>", name);
+      return NULL_TREE;
+    }
+  if (TYPE_ATOMIC (TREE_TYPE (decl)))
+    {
+      /* GCC stores to an _Atomic object through its address, which the
+	 lowering cannot tell from a user's `&p'.  */
+      error_at (loc, "%qE attribute on %<_Atomic%> variable %qD; the "
+		"runtime already makes updates atomic", name, decl);
       return NULL_TREE;
     }
   if (TYPE_READONLY (TREE_TYPE (decl)))
@@ -118,8 +180,13 @@ handle_static_call_attribute (tree *node, tree name, tree args, int,
   tree *prev_var = var_name_of_key->get (key);
   if (prev_var && *prev_var != id)
     {
-      error_at (loc, "static call key %qE given to %qD, but it already "
-		"names %qE", key, decl, *prev_var);
+      if ((DECL_P (*prev_var) ? DECL_NAME (*prev_var) : *prev_var)
+	  == DECL_NAME (decl))
+	error_at (loc, "static call key %qE given to %qD, but it already "
+		  "names another variable of that name", key, decl);
+      else
+	error_at (loc, "static call key %qE given to %qD, but it already "
+		  "names %qE", key, decl, *prev_var);
       if (location_t *l = key_first_loc->get (key))
 	inform (*l, "%qE given key %qE here", *prev_var, key);
       return NULL_TREE;
@@ -130,6 +197,7 @@ handle_static_call_attribute (tree *node, tree name, tree args, int,
       key_of_var_name->put (id, key);
       var_name_of_key->put (key, id);
       key_first_loc->put (key, loc);
+      report_early_addresses (id, decl);
     }
 
   /* The generated trampoline and site table refer to the variable by
@@ -147,6 +215,13 @@ sc_register_attribute (void *, void *)
 {
   /* Filled by field name, so a release that reorders attribute_spec
      does not silently break the plugin.  */
+  if (lookup_attribute_spec (get_identifier (SC_ATTRIBUTE)))
+    {
+      error ("the staticcall plugin is loaded more than once, from "
+	     "different files");
+      sc_disabled = true;
+      return;
+    }
   static struct attribute_spec spec;
   spec.name = SC_ATTRIBUTE;
   spec.min_length = 1;
@@ -204,17 +279,41 @@ sc_report_address_taken (tree t, location_t fallback)
   location_t loc = EXPR_LOCATION (t);
   if (loc == UNKNOWN_LOCATION)
     loc = fallback;
-  error_at (loc, "taking the address of static call pointer %qD; "
-	    "a store through it would bypass the runtime", base);
+  report_address_taken (base, loc);
   return true;
+}
+
+static void
+report_address_taken (tree var, location_t loc)
+{
+  error_at (loc, "taking the address of static call pointer %qD; "
+	    "a store through it would bypass the runtime", var);
+}
+
+/* Remember, for report_early_addresses, T when it is the address of a
+   file-scope pointer to function that is not annotated (yet).  */
+static void
+note_early_address (tree t, location_t fallback)
+{
+  if (TREE_CODE (t) != ADDR_EXPR)
+    return;
+  tree base = get_base_address (TREE_OPERAND (t, 0));
+  if (!base || !VAR_P (base) || is_block_scope_static (base)
+      || !is_function_pointer_type (TREE_TYPE (base)))
+    return;
+  location_t loc = EXPR_LOCATION (t);
+  early_address e = { base, loc == UNKNOWN_LOCATION ? fallback : loc };
+  early_addresses.safe_push (e);
 }
 
 static tree
 check_initializer_operand (tree *tp, int *walk_subtrees, void *data)
 {
-  if (TYPE_P (*tp)
-      || sc_report_address_taken (*tp, *(location_t *) data))
+  location_t loc = *(location_t *) data;
+  if (TYPE_P (*tp) || sc_report_address_taken (*tp, loc))
     *walk_subtrees = 0;
+  else if (TREE_CODE (*tp) == ADDR_EXPR)
+    note_early_address (*tp, loc);
   else if (TREE_CODE (*tp) == COMPOUND_LITERAL_EXPR)
     {
       /* walk_tree does not enter the literal's own initializer, and no
@@ -234,10 +333,72 @@ void
 sc_check_initializer (void *gcc_data, void *)
 {
   tree decl = (tree) gcc_data;
-  if (!VAR_P (decl) || !(TREE_STATIC (decl) || DECL_EXTERNAL (decl))
+  if (sc_disabled || !VAR_P (decl) || !(TREE_STATIC (decl) || DECL_EXTERNAL (decl))
       || !DECL_INITIAL (decl) || DECL_INITIAL (decl) == error_mark_node)
     return;
   location_t loc = DECL_SOURCE_LOCATION (decl);
   walk_tree_without_duplicates (&DECL_INITIAL (decl),
 				check_initializer_operand, &loc);
+}
+
+/* The variable NODE is an alias of (weakref or alias attribute), or
+   NODE itself.  */
+static symtab_node *
+alias_target (symtab_node *node)
+{
+  for (int depth = 0; node->alias && depth < 16; depth++)
+    {
+      ipa_ref *ref = NULL;
+      symtab_node *next = NULL;
+      for (unsigned i = 0; node->iterate_reference (i, ref); i++)
+	if (ref->use == IPA_REF_ALIAS)
+	  next = ref->referred;
+      if (!next)
+	break;
+      node = next;
+    }
+  return node;
+}
+
+/* PLUGIN_FINISH_UNIT: another name for an annotated pointer -- an
+   alias, a weakref, or a declaration given its symbol with an asm
+   label -- would let stores through it bypass the runtime.  Aliases
+   are only resolved once the whole unit is read, hence here.  */
+void
+sc_check_aliases (void *, void *)
+{
+  if (sc_disabled)
+    return;
+  auto_vec<varpool_node *> annotated;
+  varpool_node *node;
+  FOR_EACH_VARIABLE (node)
+    if (sc_var_key (node->decl))
+      {
+	annotated.safe_push (node);
+	if (node->alias)
+	  error_at (DECL_SOURCE_LOCATION (node->decl), "static call pointer "
+		    "%qD cannot be an alias of another variable", node->decl);
+      }
+  if (annotated.is_empty ())
+    return;
+  FOR_EACH_VARIABLE (node)
+    {
+      if (sc_var_key (node->decl))
+	continue;
+      symtab_node *target = alias_target (node);
+      for (varpool_node *a : annotated)
+	if (target == a
+	    || symbol_table::assembler_names_equal_p
+		 (IDENTIFIER_POINTER (DECL_ASSEMBLER_NAME (node->decl)),
+		  IDENTIFIER_POINTER (DECL_ASSEMBLER_NAME (a->decl))))
+	  {
+	    error_at (DECL_SOURCE_LOCATION (node->decl), "%qD names the "
+		      "same object as static call pointer %qD; a store "
+		      "through it would bypass the runtime",
+		      node->decl, a->decl);
+	    inform (DECL_SOURCE_LOCATION (a->decl), "%qD declared here",
+		    a->decl);
+	    break;
+	  }
+    }
 }

@@ -198,7 +198,7 @@ emit_cdtor (FILE *f, const char *label, const char *runtime_entry,
 void
 sc_emit_finish_unit (void *, void *)
 {
-  if (sites.is_empty () || seen_error ())
+  if (sites.is_empty () || seen_error () || sc_disabled)
     return;
   FILE *f = asm_out_file;
   fputs ("\t.pushsection\t.text\n", f);

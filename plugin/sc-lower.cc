@@ -300,6 +300,7 @@ class pass_sc_lower : public gimple_opt_pass
 public:
   pass_sc_lower (gcc::context *ctxt) : gimple_opt_pass (lower_pass_data, ctxt)
   {}
+  bool gate (function *) final override { return !sc_disabled; }
   unsigned int execute (function *fun) final override
   {
     return lower_function (fun);

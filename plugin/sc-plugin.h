@@ -28,6 +28,7 @@
 #include "output.h"
 #include "ggc.h"
 #include "intl.h"
+#include "langhooks.h"
 #include "toplev.h"
 #include "context.h"
 #include "cpplib.h"
@@ -53,12 +54,19 @@
 #define SC_UNIT_ABI_VERSION 2
 
 extern bool sc_verbose;
+/* False in a front end other than C's (or lto1's): the attribute is
+   then refused and nothing else is done.  */
+extern bool sc_language_supported;
+/* Set when another copy of the plugin got loaded first: this one then
+   stays out of the way after saying so.  */
+extern bool sc_disabled;
 
 /* sc-attribute.cc  */
 void sc_register_attribute (void *, void *);
 void sc_hook_identifier_arguments (void);
 tree sc_var_key (const_tree var);
 void sc_check_initializer (void *decl, void *);
+void sc_check_aliases (void *, void *);
 bool sc_report_address_taken (tree t, location_t fallback);
 
 /* sc-lower.cc: GIMPLE pass after "cfg".  */

@@ -101,6 +101,7 @@ class pass_sc_sites : public rtl_opt_pass
 public:
   pass_sc_sites (gcc::context *ctxt) : rtl_opt_pass (sites_pass_data, ctxt)
   {}
+  bool gate (function *) final override { return !sc_disabled; }
   unsigned int execute (function *fun) final override
   {
     return wrap_function_sites (fun);

@@ -23,6 +23,8 @@
 int plugin_is_GPL_compatible;
 
 bool sc_verbose;
+bool sc_language_supported;
+bool sc_disabled;
 
 extern tree sc_lower_tramps;
 extern tree sc_update_decl;
@@ -122,6 +124,17 @@ plugin_init (struct plugin_name_args *info, struct plugin_gcc_version *version)
   register_callback (info->base_name, PLUGIN_INFO, NULL, &sc_info);
   register_callback (info->base_name, PLUGIN_ATTRIBUTES,
 		     sc_register_attribute, NULL);
+  sc_hook_identifier_arguments ();
+
+  /* C ("GNU C17" and the like, by -std), and lto1 for LTO objects.  In C++ or Objective-C the plugin
+     leaves the unit alone: __STATICCALL__ stays undefined, so
+     <static_call.h> gives plain function pointers, and a spelled-out
+     attribute is an error rather than silently ignored.  */
+  const char *lang = lang_hooks.name;
+  sc_language_supported = (startswith (lang, "GNU C") && lang[5] != '+')
+			  || !strcmp (lang, "GNU GIMPLE");
+  if (!sc_language_supported)
+    return 0;
   register_callback (info->base_name, PLUGIN_START_UNIT,
 		     define_feature_macro, NULL);
   static int pragmas_marker;
@@ -130,10 +143,11 @@ plugin_init (struct plugin_name_args *info, struct plugin_gcc_version *version)
   register_callback (info->base_name, PLUGIN_FINISH_DECL,
 		     sc_check_initializer, NULL);
   register_callback (info->base_name, PLUGIN_FINISH_UNIT,
+		     sc_check_aliases, NULL);
+  register_callback (info->base_name, PLUGIN_FINISH_UNIT,
 		     sc_emit_finish_unit, NULL);
   register_callback (info->base_name, PLUGIN_REGISTER_GGC_ROOTS, NULL,
 		     (void *) sc_roots);
-  sc_hook_identifier_arguments ();
   register_passes (info->base_name);
   return 0;
 }
