@@ -87,6 +87,7 @@ struct sc_batch
   struct sc_patch *p;	/* sorted by addr */
   size_t n;
   pid_t patcher;	/* thread id of the patching thread */
+  pid_t pid;		/* process that made the batch */
 };
 
 /* config.c */
@@ -130,12 +131,13 @@ sc_hidden bool sc_is_slot (const struct sc_unit_state *, const void *addr);
 sc_hidden const void *sc_slot_target (const struct sc_unit_state *,
 				      const void *addr);
 sc_hidden void sc_slots_release (struct sc_unit_state *);
-sc_hidden void sc_slots_after_fork (struct sc_unit_state *);
 
 /* trap.c */
 sc_hidden int sc_trap_install (void);
 sc_hidden void sc_trap_publish (struct sc_batch *);
 sc_hidden void sc_trap_retire (void);
+sc_hidden void sc_trap_keep (struct sc_batch *);
+sc_hidden const struct sc_batch *sc_trap_stuck (void);
 sc_hidden void sc_trap_after_fork (void);
 
 /* stub_area.c */
@@ -144,6 +146,7 @@ sc_hidden void sc_stubs_reset (void);
 sc_hidden bool sc_stubs_used (void);
 sc_hidden void *sc_stub_for_call (const struct sc_patch *);
 sc_hidden void sc_stub_enter (void *uc, void *stub, unsigned char *site);
+sc_hidden bool sc_rseq_registered (void);
 sc_hidden void sc_stubs_after_fork (void);
 
 /* registry.c */

@@ -14,8 +14,12 @@
    the word (atomic: a racing call sees the old or the new target); the
    site itself is patched only when it moves between direct, slot and
    trampoline.  The words live on a page that is never executed, so the
-   store is plain data, not code modification.  The area is a memfd
-   mapped twice: read+exec near the sites, read+write anywhere.
+   store is plain data, not code modification.  The slot page is a memfd
+   mapped twice, read+exec near the sites and read+write anywhere; the
+   word page after it is private anonymous memory.  A child of fork
+   (or of _Fork, which runs no fork handlers) thus gets its own copy of
+   the words at once, and shares only the slot code, which is the same
+   for a slot of a given index in every process.
 
    Units built with -mindirect-branch=thunk* get no slots: their
    trampoline already goes through a retpoline, and a slot would add an
@@ -36,8 +40,8 @@
 
 struct sc_slot_area
 {
-  unsigned char *rx;		/* page 0: slots; page 1: words */
-  unsigned char *rw;		/* the same two pages, writable */
+  unsigned char *rx;		/* page 0: slots (r-x); page 1: words (rw-) */
+  unsigned char *rw;		/* page 0 again, writable */
   size_t page;
   unsigned used;
   struct sc_key **keys;		/* key of each slot */
@@ -50,10 +54,10 @@ reaches (const void *from_next, const void *to)
   return d == (int32_t) d;
 }
 
-/* Map the area's executable view within reach of ANCHOR: try addresses
+/* Reserve the area's two pages within reach of ANCHOR: try addresses
    ever farther away, never replacing an existing mapping.  */
 static unsigned char *
-map_near (int fd, size_t len, unsigned char *anchor)
+map_near (size_t len, unsigned char *anchor)
 {
   uintptr_t base = (uintptr_t) anchor & ~(uintptr_t) (STEP - 1);
   for (long k = 1; k < 1000; k++)
@@ -62,8 +66,9 @@ map_near (int fd, size_t len, unsigned char *anchor)
 	uintptr_t hint = base + sign * k * STEP;
 	if (sign < 0 && hint > base)
 	  continue;
-	void *p = mmap ((void *) hint, len, PROT_READ | PROT_EXEC,
-			MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0);
+	void *p = mmap ((void *) hint, len, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+			-1, 0);
 	if (p != MAP_FAILED)
 	  return p;
 	/* EEXIST: taken; ENOMEM and others: out of range this way.  Keep
@@ -73,39 +78,30 @@ map_near (int fd, size_t len, unsigned char *anchor)
 }
 
 static int
-map_area (struct sc_slot_area *a, unsigned char *anchor, bool fixed)
+map_area (struct sc_slot_area *a, unsigned char *anchor)
 {
   int fd = memfd_create ("staticcall-slots", MFD_CLOEXEC);
   if (fd < 0)
     return -errno;
-  size_t len = 2 * a->page;
   int r = 0;
-  if (ftruncate (fd, len))
+  void *rw = MAP_FAILED;
+  if (ftruncate (fd, a->page))
     r = -errno;
-  void *rw = r ? MAP_FAILED
-	       : mmap (NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-  if (rw == MAP_FAILED)
-    {
-      close (fd);
-      return r ? r : -errno;
-    }
-  if (fixed)
-    {
-      /* After fork: the same place, a private copy.  The shared view
-	 is dropped only once the copy is in place.  */
-      memcpy (rw, a->rw, len);
-      if (mmap (a->rx, len, PROT_READ | PROT_EXEC, MAP_SHARED | MAP_FIXED,
-		fd, 0) == MAP_FAILED)
-	r = -errno;
-      else
-	munmap (a->rw, len);
-    }
-  else if (!(a->rx = map_near (fd, len, anchor)))
+  else if ((rw = mmap (NULL, a->page, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       fd, 0)) == MAP_FAILED)
+    r = -errno;
+  else if (!(a->rx = map_near (2 * a->page, anchor)))
     r = -ENOMEM;
+  else if (mmap (a->rx, a->page, PROT_READ | PROT_EXEC,
+		 MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED)
+    {
+      r = -errno;
+      munmap (a->rx, 2 * a->page);
+    }
   close (fd);
-  if (r)
-    munmap (rw, len);
-  else
+  if (r && rw != MAP_FAILED)
+    munmap (rw, a->page);
+  if (!r)
     a->rw = rw;
   return r;
 }
@@ -121,7 +117,7 @@ area_for (struct sc_unit_state *u, unsigned char *anchor)
       a->page = sysconf (_SC_PAGESIZE);
       a->keys = calloc (a->page / SLOT_SIZE, sizeof *a->keys);
     }
-  if (!a || !a->keys || map_area (a, anchor, false))
+  if (!a || !a->keys || map_area (a, anchor))
     {
       if (a)
 	free (a->keys);
@@ -168,7 +164,7 @@ sc_slot_for (struct sc_site *s, void *target)
   unsigned char *slot = a->rx + i * SLOT_SIZE;
   if (!reaches (s->addr + SC_INSN_LEN, slot))
     return NULL;
-  uint64_t *word = (uint64_t *) (a->rw + a->page) + i;
+  uint64_t *word = (uint64_t *) (a->rx + a->page) + i;
   __atomic_store_n (word, (uint64_t) (uintptr_t) target, __ATOMIC_RELEASE);
   return slot;
 }
@@ -189,7 +185,7 @@ sc_slot_target (const struct sc_unit_state *u, const void *addr)
   const struct sc_slot_area *a = u->slots;
   size_t i = ((const unsigned char *) addr - a->rx) / SLOT_SIZE;
   return (const void *) (uintptr_t)
-    __atomic_load_n ((uint64_t *) (a->rw + a->page) + i, __ATOMIC_ACQUIRE);
+    __atomic_load_n ((uint64_t *) (a->rx + a->page) + i, __ATOMIC_ACQUIRE);
 }
 
 /* The unit is going away with its object: no site can use its slots.  */
@@ -200,21 +196,8 @@ sc_slots_release (struct sc_unit_state *u)
   if (!a)
     return;
   munmap (a->rx, 2 * a->page);
-  munmap (a->rw, 2 * a->page);
+  munmap (a->rw, a->page);
   free (a->keys);
   free (a);
   u->slots = NULL;
-}
-
-/* In a child of fork the area is still shared with the parent: give the
-   child its own copy at the same address, so that its updates do not
-   retarget the parent's calls.  */
-void
-sc_slots_after_fork (struct sc_unit_state *u)
-{
-  if (u->slots && map_area (u->slots, NULL, true))
-    {
-      /* Nothing better to do than keep the shared pages; say so.  */
-      sc_warn ("could not privatise far-target slots after fork");
-    }
 }

@@ -25,6 +25,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <unistd.h>
+
 #include "internal.h"
 
 /* Coalescing limits: sites at most GAP bytes apart, at most MAX bytes
@@ -200,54 +202,80 @@ hold_slow_path (void)
 int
 sc_patch_sites (struct sc_site **sites, size_t n)
 {
-  struct sc_batch b = { .p = malloc (n * sizeof *b.p), .n = 0 };
-  if (!b.p && n)
+  /* Sites a failed batch left with its int3 are taken in again.  */
+  const struct sc_batch *left = sc_trap_stuck ();
+  size_t n_left = left ? left->n : 0;
+  struct sc_batch b = { .p = malloc ((n + n_left) * sizeof *b.p), .n = 0 };
+  if (!b.p && n + n_left)
     return -ENOMEM;
   int status = 0;
-  bool sorted = true;
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n + n_left; i++)
     {
-      int r = plan_site (sites[i], &b);
-      if (r)
+      int r = plan_site (i < n ? sites[i] : left->p[i - n].site, &b);
+      if (r && i < n)
 	status = r;
-      if (b.n > 1 && b.p[b.n - 1].addr < b.p[b.n - 2].addr)
-	sorted = false;
     }
   if (b.n == 0)
     {
       free (b.p);
+      sc_trap_keep (NULL);
       return status;
     }
-  if (!sorted)
-    qsort (b.p, b.n, sizeof *b.p, compare_patches);
+  qsort (b.p, b.n, sizeof *b.p, compare_patches);
+  /* A stuck site may also be one of SITES: plan it once.  */
+  size_t kept = 1;
+  for (size_t i = 1; i < b.n; i++)
+    if (b.p[i].addr != b.p[kept - 1].addr)
+      b.p[kept++] = b.p[i];
+  b.n = kept;
   b.patcher = sc_gettid ();
+  b.pid = getpid ();
 
   int r = sc_writer_begin (&b);
-  if (r == 0)
-    {
-      sc_trap_install ();
-      sc_trap_publish (&b);
-      r = write_phase (&b, 1);
-      sc_sync_cores ();
-      hold_slow_path ();
-      if (r == 0)
-	r = write_phase (&b, 2);
-      sc_sync_cores ();
-      if (r == 0)
-	r = write_phase (&b, 3);
-      sc_sync_cores ();
-      sc_trap_retire ();
-      sc_writer_end (&b);
-    }
   if (r)
     {
-      /* Sites may now hold a breakpoint or a stale target; nothing
-	 safe is left to do but say so.  */
-      sc_warn ("writing code failed (%s) while retargeting %zu sites; "
-	       "calls through them may be wrong", strerror (-r), b.n);
       free (b.p);
       return r;
     }
+  sc_trap_install ();
+  sc_trap_publish (&b);
+  r = write_phase (&b, 1);
+  sc_sync_cores ();
+  hold_slow_path ();
+  if (r == 0)
+    r = write_phase (&b, 2);
+  sc_sync_cores ();
+  if (r == 0)
+    r = write_phase (&b, 3);
+  sc_sync_cores ();
+
+  if (r)
+    {
+      /* Some sites may hold our int3 now, some a new displacement.  What
+	 is there becomes what the runtime wrote (so the next batch takes
+	 them as its own, not as a debugger's), and the batch stays known
+	 to the handler, which completes the calls of its sites, until a
+	 later batch rewrites them.  */
+      struct sc_batch *keep = malloc (sizeof *keep);
+      for (size_t i = 0; i < b.n; i++)
+	memcpy (b.p[i].site->cur, b.p[i].addr, SC_INSN_LEN);
+      sc_warn ("writing code failed (%s) while retargeting %zu sites; "
+	       "calls through them go through the breakpoint handler until "
+	       "an update can write them", strerror (-r), b.n);
+      if (keep)
+	{
+	  *keep = b;
+	  sc_trap_keep (keep);
+	}
+      sc_trap_retire ();
+      sc_writer_end (&b);
+      if (!keep)
+	free (b.p);
+      return r;
+    }
+  sc_trap_retire ();
+  sc_writer_end (&b);
+  sc_trap_keep (NULL);
 
   for (size_t i = 0; i < b.n; i++)
     {

@@ -83,8 +83,6 @@ after_fork_locked (void)
   bool can_write = sc_writer_after_fork () == 0;
   sc_sync_after_fork ();
   sc_stubs_after_fork ();
-  for (struct sc_unit_state *u = units; u; u = u->next)
-    sc_slots_after_fork (u);
   /* Sites already direct stay correct until an update, which then
      cannot patch them: tell that update (and the user) rather than
      pretend.  */

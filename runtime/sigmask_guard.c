@@ -8,6 +8,13 @@
    interposes the calls that set a mask and leaves SIGTRAP out of it.
    Nothing else about the mask changes.
 
+   The C library also blocks signals on its own in threads it makes:
+   SIGEV_THREAD notifications (timer_create, mq_notify) run with every
+   signal blocked, and pthread_attr_setsigmask_np passes a mask to the
+   kernel directly.  Those are interposed too: the notification
+   function is wrapped in one that unblocks SIGTRAP first, and the
+   attribute's mask loses SIGTRAP.
+
    Only in the shared library (libtool compiles it with -DPIC): in a
    static link these definitions would clash with the C library's.  A
    statically linked program must not block SIGTRAP in threads that
@@ -19,16 +26,28 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <mqueue.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 
 typedef int mask_fn (int, const sigset_t *, sigset_t *);
 typedef int action_fn (int, const struct sigaction *, struct sigaction *);
+typedef int attr_mask_fn (pthread_attr_t *, const sigset_t *);
+typedef int timer_create_fn (clockid_t, struct sigevent *, timer_t *);
+typedef int mq_notify_fn (mqd_t, const struct sigevent *);
+typedef int old_mask_fn (int);
 
 static mask_fn *next_pthread_sigmask, *next_sigprocmask;
 static action_fn *next_sigaction;
+static attr_mask_fn *next_pthread_attr_setsigmask_np;
+static timer_create_fn *next_timer_create;
+static mq_notify_fn *next_mq_notify;
+static old_mask_fn *next_sigblock, *next_sigsetmask;
 
 /* Resolved before main and before any thread exists, so that the
    wrappers (which must be async-signal-safe) never call dlsym.  */
@@ -38,7 +57,28 @@ resolve_next (void)
   next_pthread_sigmask = (mask_fn *) dlsym (RTLD_NEXT, "pthread_sigmask");
   next_sigprocmask = (mask_fn *) dlsym (RTLD_NEXT, "sigprocmask");
   next_sigaction = (action_fn *) dlsym (RTLD_NEXT, "sigaction");
+  next_pthread_attr_setsigmask_np
+    = (attr_mask_fn *) dlsym (RTLD_NEXT, "pthread_attr_setsigmask_np");
+  next_timer_create = (timer_create_fn *) dlsym (RTLD_NEXT, "timer_create");
+  next_mq_notify = (mq_notify_fn *) dlsym (RTLD_NEXT, "mq_notify");
+  next_sigblock = (old_mask_fn *) dlsym (RTLD_NEXT, "sigblock");
+  next_sigsetmask = (old_mask_fn *) dlsym (RTLD_NEXT, "sigsetmask");
 }
+
+/* The function that next_NAME must hold, resolving it if it does not
+   yet (a call before our constructor ran), or failing with ENOSYS.  */
+#define NEXT(name)							\
+  do									\
+    {									\
+      if (!next_##name)							\
+	resolve_next ();						\
+      if (!next_##name)							\
+	{								\
+	  errno = ENOSYS;						\
+	  return -1;							\
+	}								\
+    }									\
+  while (0)
 
 static const sigset_t *
 without_sigtrap (int how, const sigset_t *set, sigset_t *copy)
@@ -84,6 +124,118 @@ sigaction (int sig, const struct sigaction *act, struct sigaction *old)
       act = &copy;
     }
   return next_sigaction (sig, act, old);
+}
+
+int
+pthread_attr_setsigmask_np (pthread_attr_t *attr, const sigset_t *set)
+{
+  if (!next_pthread_attr_setsigmask_np)
+    resolve_next ();
+  if (!next_pthread_attr_setsigmask_np)
+    return ENOSYS;
+  sigset_t copy;
+  return next_pthread_attr_setsigmask_np
+	   (attr, without_sigtrap (SIG_SETMASK, set, &copy));
+}
+
+/* BSD masks: an int with bit SIG - 1 for each signal SIG.  */
+int
+sigblock (int mask)
+{
+  NEXT (sigblock);
+  return next_sigblock (mask & ~(1 << (SIGTRAP - 1)));
+}
+
+int
+sigsetmask (int mask)
+{
+  NEXT (sigsetmask);
+  return next_sigsetmask (mask & ~(1 << (SIGTRAP - 1)));
+}
+
+/* A SIGEV_THREAD notification: the user's function and value, behind
+   the wrapper that runs in the C library's thread.  One record per
+   distinct pair, kept for the life of the process: a notification may
+   still start after its timer is deleted, so a record is never freed,
+   and sharing them bounds their number by the program's distinct
+   callbacks, however many timers it makes.  */
+struct notification
+{
+  void (*fn) (union sigval);
+  union sigval value;
+  struct notification *next;
+};
+
+static struct notification *notifications;
+static pthread_mutex_t notifications_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+notify_with_sigtrap (union sigval v)
+{
+  const struct notification *n = v.sival_ptr;
+  sigset_t trap;
+  sigemptyset (&trap);
+  sigaddset (&trap, SIGTRAP);
+  next_pthread_sigmask (SIG_UNBLOCK, &trap, NULL);
+  n->fn (n->value);
+}
+
+/* EV, or a copy in *COPY whose notification unblocks SIGTRAP.  NULL
+   when no record could be made.  */
+static struct sigevent *
+wrap_notification (const struct sigevent *ev, struct sigevent *copy)
+{
+  if (!ev || ev->sigev_notify != SIGEV_THREAD || !next_pthread_sigmask)
+    return (struct sigevent *) ev;
+  pthread_mutex_lock (&notifications_lock);
+  struct notification *n;
+  for (n = notifications; n; n = n->next)
+    if (n->fn == ev->sigev_notify_function
+	&& n->value.sival_ptr == ev->sigev_value.sival_ptr)
+      break;
+  if (!n && (n = malloc (sizeof *n)))
+    {
+      n->fn = ev->sigev_notify_function;
+      n->value = ev->sigev_value;
+      n->next = notifications;
+      notifications = n;
+    }
+  pthread_mutex_unlock (&notifications_lock);
+  if (!n)
+    return NULL;
+  *copy = *ev;
+  copy->sigev_notify_function = notify_with_sigtrap;
+  copy->sigev_value.sival_ptr = n;
+  return copy;
+}
+
+int
+timer_create (clockid_t clock, struct sigevent *restrict ev,
+	      timer_t *restrict id)
+{
+  NEXT (timer_create);
+  struct sigevent copy;
+  struct sigevent *use = wrap_notification (ev, &copy);
+  if (!use && ev)
+    {
+      errno = EAGAIN;
+      return -1;
+    }
+  return next_timer_create (clock, use, id);
+}
+
+int
+mq_notify (mqd_t q, const struct sigevent *ev)
+{
+  NEXT (mq_notify);
+  struct sigevent copy;
+  const struct sigevent *use = wrap_notification (ev, &copy);
+  if (!use && ev)
+    {
+      errno = ENOMEM;
+      return -1;
+    }
+  return next_mq_notify (q, use);
 }
 
 #endif /* PIC */

@@ -196,14 +196,30 @@ sc_stub_for_call (const struct sc_patch *p)
   return rx + off;
 }
 
+static struct rseq *
+thread_rseq (void)
+{
+  return (struct rseq *) ((char *) __builtin_thread_pointer ()
+			  + __rseq_offset);
+}
+
+/* Whether the calling thread has an rseq area registered with the
+   kernel (glibc registers one per thread unless told not to; a thread
+   may also unregister it).  */
+bool
+sc_rseq_registered (void)
+{
+  return __rseq_size != 0
+	 && (int32_t) __atomic_load_n (&thread_rseq ()->cpu_id,
+				       __ATOMIC_RELAXED) >= 0;
+}
+
 void
 sc_stub_enter (void *ucv, void *stub, unsigned char *site)
 {
   ucontext_t *uc = ucv;
   greg_t *g = uc->uc_mcontext.gregs;
-  struct rseq *rs = (struct rseq *) ((char *) __builtin_thread_pointer ()
-				     + __rseq_offset);
-  __atomic_store_n (&rs->rseq_cs, (uint64_t) (uintptr_t) &area_cs,
+  __atomic_store_n (&thread_rseq ()->rseq_cs, (uint64_t) (uintptr_t) &area_cs,
 		    __ATOMIC_RELAXED);
   g[REG_R10] = g[REG_RSP];
   g[REG_R11] = (greg_t) site;

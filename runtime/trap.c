@@ -32,13 +32,22 @@
 #include <errno.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sched.h>
 #include <ucontext.h>
+#include <unistd.h>
 
 #include "internal.h"
 
 static struct sc_batch *_Atomic active;
+/* The last batch whose code writes failed, if any: its sites may still
+   hold its int3, so the handler keeps completing their calls (by
+   emulation: nothing of it is ever retired) until a later batch, which
+   takes them in again, succeeds.  */
+static struct sc_batch *_Atomic stuck;
 static atomic_int in_flight;
 /* Batches published so far: tells two batches apart even when their
    descriptors share an address (they live on the patcher's stack).  */
@@ -83,15 +92,23 @@ complete_call (ucontext_t *uc, const struct sc_batch *b,
 	       const struct sc_patch *p)
 {
   greg_t *g = uc->uc_mcontext.gregs;
-  if (sc_gettid () == b->patcher)
+  /* A child forked (by _Fork, which runs no atfork handler) from a
+     signal handler in the middle of a batch inherits the batch, the
+     patcher's cached thread id, and a stub area and a code writer that
+     belong to its parent: it may only emulate, hence the process id
+     checks.  A self-hit whose write fails emulates too.  */
+  if (sc_gettid () == b->patcher && getpid () == b->pid
+      && sc_text_write (p->addr + 1, p->insn + 1, 4) == 0
+      && sc_text_write (p->addr, p->insn, 1) == 0)
     {
-      sc_text_write (p->addr + 1, p->insn + 1, 4);
-      sc_text_write (p->addr, p->insn, 1);
       g[REG_RIP] = (greg_t) p->addr;
       SC_COUNT (bp_self);
       return;
     }
-  if (p->kind == SC_SITE_CALL && sc_config.bp == SC_BP_TRAMPOLINE)
+  /* A thread without an rseq registration would never be moved out of
+     a stub, so it could still be inside one when the stub is reused.  */
+  if (p->kind == SC_SITE_CALL && sc_config.bp == SC_BP_TRAMPOLINE
+      && sc_rseq_registered () && getpid () == b->pid)
     {
       void *stub = sc_stub_for_call (p);
       if (stub)
@@ -105,11 +122,17 @@ complete_call (ucontext_t *uc, const struct sc_batch *b,
   SC_COUNT (bp_emulated);
 }
 
-/* Set while this thread runs the handler we chained to: if that handler
-   forwards back to us (it was installed after us and saved ours as its
-   predecessor), take the default action instead of looping.  */
-static __thread int chaining __attribute__ ((tls_model ("initial-exec")));
+/* The siginfo this thread passed to the handler we chained to, while
+   that handler runs.  If it forwards the same signal back to us (it was
+   installed after us and saved ours as its predecessor), we get this
+   copy back: take the default action instead of looping.  A copy on
+   chain's own stack, so that a handler that leaves by siglongjmp, and
+   never clears this, cannot make a later signal look like a loop.  */
+static __thread const siginfo_t *chained_si
+  __attribute__ ((tls_model ("initial-exec")));
 
+/* Execute the trapping instruction again with no handler installed:
+   RIP is past an int3 (cc) or an `int $3' (cd 03).  */
 static void
 default_action (siginfo_t *si, ucontext_t *uc)
 {
@@ -118,7 +141,11 @@ default_action (siginfo_t *si, ucontext_t *uc)
   dfl.sa_handler = SIG_DFL;
   sigaction (SIGTRAP, &dfl, NULL);
   if (si->si_code == SI_KERNEL)
-    uc->uc_mcontext.gregs[REG_RIP] -= 1;
+    {
+      const unsigned char *ip
+	= (const unsigned char *) uc->uc_mcontext.gregs[REG_RIP];
+      uc->uc_mcontext.gregs[REG_RIP] -= ip[-1] == SC_OP_INT3 ? 1 : 2;
+    }
   else
     raise (SIGTRAP);
 }
@@ -126,24 +153,25 @@ default_action (siginfo_t *si, ucontext_t *uc)
 static void
 chain (int sig, siginfo_t *si, ucontext_t *uc)
 {
-  if (chaining)
+  if (si == chained_si)
     {
       default_action (si, uc);
       return;
     }
   struct sigaction *old = atomic_load (&prev);
-  if (old->sa_flags & SA_SIGINFO)
+  bool has_handler = (old->sa_flags & SA_SIGINFO)
+		     || (old->sa_handler != SIG_DFL
+			 && old->sa_handler != SIG_IGN);
+  if (has_handler)
     {
-      chaining = 1;
-      old->sa_sigaction (sig, si, uc);
-      chaining = 0;
-      return;
-    }
-  if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN)
-    {
-      chaining = 1;
-      old->sa_handler (sig);
-      chaining = 0;
+      siginfo_t copy = *si;
+      const siginfo_t *outer = chained_si;
+      chained_si = &copy;
+      if (old->sa_flags & SA_SIGINFO)
+	old->sa_sigaction (sig, &copy, uc);
+      else
+	old->sa_handler (sig);
+      chained_si = outer;
       return;
     }
   if (old->sa_handler == SIG_IGN && si->si_code != SI_KERNEL)
@@ -160,7 +188,8 @@ trap_handler (int sig, siginfo_t *si, void *ctx)
   greg_t *g = uc->uc_mcontext.gregs;
   int saved_errno = errno;
 
-  if (si->si_code == SI_KERNEL)
+  /* SI_KERNEL for an int3; valgrind reports it as TRAP_BRKPT.  */
+  if (si->si_code == SI_KERNEL || si->si_code == TRAP_BRKPT)
     {
       unsigned char *site = (unsigned char *) g[REG_RIP] - 1;
       for (;;)
@@ -172,6 +201,16 @@ trap_handler (int sig, siginfo_t *si, void *ctx)
 	  if (p && !p->under_foreign_int3)
 	    {
 	      complete_call (uc, b, p);
+	      atomic_fetch_sub (&in_flight, 1);
+	      errno = saved_errno;
+	      return;
+	    }
+	  b = atomic_load (&stuck);
+	  p = b ? find_patch (b, site) : NULL;
+	  if (p && !p->under_foreign_int3)
+	    {
+	      emulate_call (g, p);
+	      SC_COUNT (bp_emulated);
 	      atomic_fetch_sub (&in_flight, 1);
 	      errno = saved_errno;
 	      return;
@@ -197,6 +236,31 @@ trap_handler (int sig, siginfo_t *si, void *ctx)
     }
   chain (sig, si, uc);
   errno = saved_errno;
+}
+
+/* The kernel's struct sigaction on x86-64.  */
+struct kernel_sigaction
+{
+  void *handler;
+  unsigned long flags;
+  void *restorer;
+  uint64_t mask;
+};
+
+/* sigfillset leaves out the C library's own signals, SIGCANCEL among
+   them: an asynchronous pthread_cancel could then end a thread inside
+   the handler, with in_flight never dropped, and every later update
+   would wait for it forever.  Block them too, through the kernel's
+   call, which the C library's sigaction does not allow.  */
+static void
+block_libc_signals (void)
+{
+  struct kernel_sigaction k;
+  if (syscall (SYS_rt_sigaction, SIGTRAP, NULL, &k, sizeof k.mask)
+      || k.handler != (void *) trap_handler)
+    return;
+  k.mask = ~(uint64_t) 0 & ~((uint64_t) 1 << (SIGTRAP - 1));
+  syscall (SYS_rt_sigaction, SIGTRAP, &k, NULL, sizeof k.mask);
 }
 
 /* Make sure our handler is the installed one; run at each batch, so a
@@ -226,7 +290,10 @@ sc_trap_install (void)
   sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_ONSTACK | SA_NODEFER;
   sigfillset (&sa.sa_mask);
   sigdelset (&sa.sa_mask, SIGTRAP);
-  return sigaction (SIGTRAP, &sa, NULL) ? -errno : 0;
+  if (sigaction (SIGTRAP, &sa, NULL))
+    return -errno;
+  block_libc_signals ();
+  return 0;
 }
 
 /* In a new process: a handler of the parent's that was running when it
@@ -235,7 +302,7 @@ void
 sc_trap_after_fork (void)
 {
   atomic_store (&in_flight, 0);
-  chaining = 0;
+  chained_si = NULL;
 }
 
 void
@@ -243,8 +310,32 @@ sc_trap_publish (struct sc_batch *b)
 {
   if (sc_config.bp == SC_BP_TRAMPOLINE)
     sc_stubs_reset ();
-  atomic_fetch_add (&generation, 1);
+  /* The batch first, then the generation: a handler that saw no batch
+     and then finds an int3 of this one must see a new generation and
+     look again (trap_handler), never mistake it for someone else's.  */
   atomic_store (&active, b);
+  atomic_fetch_add (&generation, 1);
+}
+
+/* Make B (heap-allocated, or NULL) the stuck batch, and free the one it
+   replaces once no handler can be looking at it.  */
+void
+sc_trap_keep (struct sc_batch *b)
+{
+  struct sc_batch *old = atomic_exchange (&stuck, b);
+  if (!old)
+    return;
+  while (atomic_load (&in_flight))
+    sched_yield ();
+  free (old->p);
+  free (old);
+}
+
+/* The stuck batch, for the patcher to take its sites in again.  */
+const struct sc_batch *
+sc_trap_stuck (void)
+{
+  return atomic_load (&stuck);
 }
 
 /* Unpublish the batch, wait for handlers still looking at it, and
