@@ -2,7 +2,6 @@
    targets: the near slots' target words are private memory, so the
    parent retargeting a far key after the fork does not retarget the
    child's calls.  */
-#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "sc-test.h"
@@ -18,18 +17,10 @@ int
 main (void)
 {
   /* lea 7(%rdi), %eax; ret -- and lea 9(%rdi), %eax; ret at +16.  */
-  static const unsigned char code[] = { 0x8d, 0x47, 0x07, 0xc3 };
-  uintptr_t here = (uintptr_t) call_op & ~(uintptr_t) 0xfff;
-  unsigned char *far = MAP_FAILED;
-  for (uintptr_t d = 64UL << 30; far == MAP_FAILED && d < (1UL << 46);
-       d += 64UL << 30)
-    far = mmap ((void *) (here + d), 4096, PROT_READ | PROT_WRITE,
-		MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-  CHECK (far != MAP_FAILED);
-  memcpy (far, code, sizeof code);
-  memcpy (far + 16, code, sizeof code);
-  far[18] = 9;
-  CHECK (mprotect (far, 4096, PROT_READ | PROT_EXEC) == 0);
+  static const unsigned char code[20] = { 0x8d, 0x47, 0x07, 0xc3,
+					  [16] = 0x8d, 0x47, 0x09, 0xc3 };
+  unsigned char *far = sc_test_map_far ((const void *) call_op, code,
+					sizeof code);
   int (*far7) (int) = (int (*) (int)) far;
   int (*far9) (int) = (int (*) (int)) (far + 16);
 

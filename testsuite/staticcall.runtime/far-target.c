@@ -6,7 +6,6 @@
    build (EXPECT_TRAMPOLINE) keeps far sites on the trampoline instead.  */
 /* { sc-run "" } */
 /* { sc-run "STATICCALL_BP=trampoline STATICCALL_SLOWPATH_US=50" } */
-#include <sys/mman.h>
 
 #include "sc-test.h"
 
@@ -21,17 +20,9 @@ main (void)
 {
   /* lea 7(%rdi), %eax; ret  */
   static const unsigned char code[] = { 0x8d, 0x47, 0x07, 0xc3 };
-  uintptr_t here = (uintptr_t) call_op & ~(uintptr_t) 0xfff;
-  unsigned char *far = MAP_FAILED;
-  for (uintptr_t d = 64UL << 30; far == MAP_FAILED && d < (1UL << 46);
-       d += 64UL << 30)
-    far = mmap ((void *) (here + d), 4096, PROT_READ | PROT_WRITE,
-		MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-  CHECK (far != MAP_FAILED);
-  memcpy (far, code, sizeof code);
-  CHECK (mprotect (far, 4096, PROT_READ | PROT_EXEC) == 0);
+  unsigned char *far = sc_test_map_far ((const void *) call_op, code,
+					sizeof code);
   int (*far_fn) (int) = (int (*) (int)) far;
-  CHECK (!sc_test_reachable ((const void *) call_op, far));
 
   op = far_fn;
   CHECK (call_op (1) == 8 && tail_op (2) == 9);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -139,6 +140,24 @@ sc_test_thread_timer (int signo, long period_ns)
   struct itimerspec its = { { 0, period_ns }, { 0, period_ns } };
   CHECK (timer_settime (t, 0, &its, NULL) == 0);
   return t;
+}
+
+/* A page of executable code beyond rel32 reach of NEAR (64 GiB or more
+   away), starting with the LEN bytes of CODE.  */
+static inline unsigned char *
+sc_test_map_far (const void *near, const unsigned char *code, size_t len)
+{
+  uintptr_t here = (uintptr_t) near & ~(uintptr_t) 0xfff;
+  unsigned char *far = MAP_FAILED;
+  for (uintptr_t d = 64UL << 30; far == MAP_FAILED && d < (1UL << 46);
+       d += 64UL << 30)
+    far = mmap ((void *) (here + d), 4096, PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  CHECK (far != MAP_FAILED);
+  memcpy (far, code, len);
+  CHECK (mprotect (far, 4096, PROT_READ | PROT_EXEC) == 0);
+  CHECK (!sc_test_reachable (near, far));
+  return far;
 }
 
 #endif
