@@ -172,13 +172,14 @@ emit_key_records (FILE *f)
   for (tree l = sc_emit_tramps; l; l = TREE_CHAIN (l), i++)
     {
       tree var;
-      sc_trampoline_key (TREE_VALUE (l), &var);
+      bool internal;
+      sc_trampoline_key (TREE_VALUE (l), &var, &internal);
       fprintf (f, ".LSCK%u:\n\t.quad\t", i);
       assemble_name (f, asm_name (var));
       fprintf (f, "\n\t.quad\t.LSCN%u\n\t.quad\t", i);
       assemble_name (f, asm_name (TREE_VALUE (l)));
       /* Flags: SC_KEY_INTERNAL.  */
-      fprintf (f, "\n\t.quad\t%d\n", TREE_PUBLIC (var) ? 0 : 1);
+      fprintf (f, "\n\t.quad\t%d\n", internal ? 1 : 0);
     }
 }
 
@@ -208,6 +209,16 @@ sc_emit_finish_unit (void *, void *)
     {
       tree var;
       sc_trampoline_key (TREE_VALUE (l), &var);
+      /* A weak pointer that no object defines is 0 at run time: its
+	 key record then says so (the runtime leaves its sites on the
+	 trampoline, which faults like the plain call would).  GCC only
+	 says `.weak' for what the code it emitted refers to.  */
+      if (DECL_WEAK (var))
+	{
+	  fputs ("\t.weak\t", f);
+	  assemble_name (f, asm_name (var));
+	  fputc ('\n', f);
+	}
       emit_trampoline (f, TREE_VALUE (l), var);
     }
   if (need_retpoline)

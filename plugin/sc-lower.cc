@@ -40,12 +40,36 @@ get_update_decl (void)
   return sc_update_decl;
 }
 
-/* The trampoline of KEY, whose variable is VAR.  */
-static tree
-get_trampoline (tree key, tree var)
+/* VAR's assembler name without the mark ('*') that an `asm' label
+   puts in front of it.  */
+const char *
+sc_symbol_name (tree var)
 {
+  return targetm.strip_name_encoding (IDENTIFIER_POINTER
+				      (DECL_ASSEMBLER_NAME (var)));
+}
+
+/* The calling convention (ms_abi or sysv_abi) of function type FNTYPE.  */
+static int
+call_abi (const_tree fntype)
+{
+  return ix86_function_type_abi (fntype);
+}
+
+/* The trampoline of KEY, whose variable is VAR, for a call of type
+   FNTYPE.  A call normally has VAR's type; one made through a cast to
+   a type of another calling convention (ms_abi against sysv_abi) gets a
+   trampoline of its own, declared with the call's type: GCC passes
+   arguments by the convention of the callee's declaration.  */
+static tree
+get_trampoline (tree key, tree var, tree fntype)
+{
+  tree var_type = TREE_TYPE (TREE_TYPE (var));
+  bool own_abi = call_abi (fntype) == call_abi (var_type);
   for (tree l = sc_lower_tramps; l; l = TREE_CHAIN (l))
-    if (TREE_PURPOSE (l) == key)
+    if (TREE_PURPOSE (l) == key
+	&& (own_abi ? TREE_TYPE (TREE_VALUE (l)) == var_type
+	    : call_abi (TREE_TYPE (TREE_VALUE (l))) == call_abi (fntype)))
       return TREE_VALUE (l);
 
   /* __static_call_tramp_KEY.POINTER: the trampoline is COMDAT, and
@@ -55,9 +79,10 @@ get_trampoline (tree key, tree var)
      source path, dump base, which follows -o), so that two units, even
      one file compiled twice, never share one.  Reproducible, unlike
      GCC's random seed.  */
-  const char *var_name = IDENTIFIER_POINTER (DECL_ASSEMBLER_NAME (var));
+  const char *var_name = sc_symbol_name (var);
   char suffix[32] = "";
-  if (!TREE_PUBLIC (var))
+  bool internal = !TREE_PUBLIC (var);
+  if (internal)
     {
       unsigned h = crc32_string (0, IS_ABSOLUTE_PATH (main_input_filename)
 				    ? "" : getpwd ());
@@ -67,10 +92,13 @@ get_trampoline (tree key, tree var)
       h = crc32_string (h, var_name);
       snprintf (suffix, sizeof suffix, ".%08x", h);
     }
+  const char *abi_suffix = "";
+  if (!own_abi)
+    abi_suffix = call_abi (fntype) == MS_ABI ? ".ms_abi" : ".sysv_abi";
   char *name = concat (SC_TRAMP_PREFIX, IDENTIFIER_POINTER (key), ".",
-		       var_name, suffix, NULL);
+		       var_name, suffix, abi_suffix, NULL);
   tree fn = build_decl (DECL_SOURCE_LOCATION (var), FUNCTION_DECL,
-			get_identifier (name), TREE_TYPE (TREE_TYPE (var)));
+			get_identifier (name), own_abi ? var_type : fntype);
   free (name);
   /* A hidden global: that gives a direct `call sym' in every code
      model we support, with or without PIC or -fno-plt, and no local-ABI
@@ -81,25 +109,32 @@ get_trampoline (tree key, tree var)
   DECL_ARTIFICIAL (fn) = 1;
   DECL_VISIBILITY (fn) = VISIBILITY_HIDDEN;
   DECL_VISIBILITY_SPECIFIED (fn) = 1;
+  /* Whether VAR is static is recorded now: LTO may later make it a
+     hidden global to reach it from another partition.  */
+  tree value = tree_cons (key, var, internal ? integer_one_node : NULL_TREE);
   DECL_ATTRIBUTES (fn) = tree_cons (get_identifier (SC_TRAMP_ATTRIBUTE),
-				    build_tree_list (key, var), NULL_TREE);
+				    value, NULL_TREE);
   sc_lower_tramps = tree_cons (key, fn, sc_lower_tramps);
   return fn;
 }
 
-/* KEY of a trampoline FNDECL made by get_trampoline, and its VAR.
-   NULL_TREE for any other declaration.  */
+/* KEY of a trampoline FNDECL made by get_trampoline, its VAR, and
+   whether VAR was declared static.  NULL_TREE for any other
+   declaration.  */
 tree
-sc_trampoline_key (const_tree fndecl, tree *var)
+sc_trampoline_key (const_tree fndecl, tree *var, bool *internal)
 {
   if (!fndecl || TREE_CODE (fndecl) != FUNCTION_DECL)
     return NULL_TREE;
   tree attr = lookup_attribute (SC_TRAMP_ATTRIBUTE, DECL_ATTRIBUTES (fndecl));
   if (!attr)
     return NULL_TREE;
+  tree value = TREE_VALUE (attr);
   if (var)
-    *var = TREE_VALUE (TREE_VALUE (attr));
-  return TREE_PURPOSE (TREE_VALUE (attr));
+    *var = TREE_VALUE (value);
+  if (internal)
+    *internal = TREE_CHAIN (value) != NULL_TREE;
+  return TREE_PURPOSE (value);
 }
 
 /* Single definitions of the function's artificial temporaries.  */
@@ -208,12 +243,35 @@ user_location (location_t loc)
 				   LRK_MACRO_EXPANSION_POINT, NULL);
 }
 
+/* A reference to VAR in front of a site, for LTO: the site only names
+   the trampoline, and the trampoline and key record (sc-emit.cc) name
+   VAR in assembly the partitioner never sees.  Without this, a static
+   VAR ends up in one partition and a site in another, where VAR's name
+   is undefined.  With it, the partitioner gives VAR a global hidden
+   name that both partitions use.  An empty `asm' with the address as
+   an unprinted "X" operand emits no code.  */
+static void
+add_lto_reference (gimple_stmt_iterator *gsi, tree var)
+{
+  vec<tree, va_gc> *inputs = NULL;
+  tree constraint = build_tree_list (NULL_TREE, build_string (2, "X"));
+  vec_safe_push (inputs, build_tree_list (constraint,
+					  build_fold_addr_expr (var)));
+  gasm *ref = gimple_build_asm_vec ("", inputs, NULL, NULL, NULL);
+  gimple_asm_set_volatile (ref, true);
+  gimple_set_location (ref, gimple_location (gsi_stmt (*gsi)));
+  gsi_insert_before (gsi, ref, GSI_SAME_STMT);
+}
+
 /* Step 2.  */
 static void
-lower_call (gcall *call, tree var)
+lower_call (gimple_stmt_iterator *gsi, gcall *call, tree var)
 {
+  if (flag_generate_lto || flag_generate_offload)
+    add_lto_reference (gsi, var);
   tree key = sc_var_key (var);
-  gimple_call_set_fndecl (call, get_trampoline (key, var));
+  gimple_call_set_fndecl (call, get_trampoline (key, var,
+						gimple_call_fntype (call)));
   if (sc_verbose)
     inform (user_location (gimple_location (call)),
 	    "call through %qD is static call site of key %qE", var, key);
@@ -270,7 +328,7 @@ lower_function (function *fun)
 			  "call through %qD with a static chain is left "
 			  "an indirect call", var);
 	    else if (var)
-	      lower_call (call, var);
+	      lower_call (&gsi, call, var);
 	  }
 	else if (gimple_assign_single_p (stmt))
 	  {

@@ -28,6 +28,7 @@
 #include "output.h"
 #include "ggc.h"
 #include "intl.h"
+#include "tm_p.h"
 #include "langhooks.h"
 #include "toplev.h"
 #include "context.h"
@@ -41,7 +42,8 @@
    the key, so a disassembly names the key of every site.  */
 #define SC_TRAMP_PREFIX "__static_call_tramp_"
 /* Attribute attached (internally, never by users) to a trampoline's
-   FUNCTION_DECL; its value is (KEY-IDENTIFIER . VAR_DECL).  */
+   FUNCTION_DECL; its value is (KEY-IDENTIFIER . VAR_DECL), chained to
+   a second element when VAR is static.  */
 #define SC_TRAMP_ATTRIBUTE "static_call trampoline"
 
 /* Runtime entry points the generated code calls.  */
@@ -71,7 +73,9 @@ bool sc_report_address_taken (tree t, location_t fallback);
 
 /* sc-lower.cc: GIMPLE pass after "cfg".  */
 opt_pass *sc_make_lower_pass (gcc::context *);
-tree sc_trampoline_key (const_tree fndecl, tree *var);
+tree sc_trampoline_key (const_tree fndecl, tree *var,
+			bool *internal = NULL);
+const char *sc_symbol_name (tree var);
 
 /* sc-sites.cc: RTL pass before "shorten".  */
 opt_pass *sc_make_sites_pass (gcc::context *);

@@ -278,7 +278,10 @@ register_locked (const struct sc_unit *desc)
       s->kind = sc_site_kind (r);
       s->tramp = kr->tramp;
       s->unit = u;
-      s->key = get_key (kr);
+      /* A weak pointer that no object defines has address 0: its
+	 sites keep calling the trampoline, which faults as the plain
+	 call through it would.  */
+      s->key = kr->var ? get_key (kr) : NULL;
       if (!s->key || add_site_to_key (s->key, s))
 	{
 	  /* Never patched: it keeps calling its trampoline.  */
