@@ -104,6 +104,9 @@ sc_hidden void sc_config_load (void);
 sc_hidden void sc_warn (const char *fmt, ...)
   __attribute__ ((format (printf, 1, 2)));
 
+/* sigmask_guard.c */
+sc_hidden void sc_sigmask_guard_check (void);
+
 /* text_writer.c */
 sc_hidden int sc_writer_init (void);
 sc_hidden int sc_writer_begin (const struct sc_batch *);

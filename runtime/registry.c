@@ -125,6 +125,8 @@ init_locked (void)
 	      && sc_trap_install () == 0;
   if (can_patch && sc_config.bp == SC_BP_TRAMPOLINE && !sc_stubs_init ())
     sc_config.bp = SC_BP_EMULATE;
+  if (can_patch)
+    sc_sigmask_guard_check ();
 }
 
 static size_t

@@ -238,4 +238,41 @@ mq_notify (mqd_t q, const struct sigevent *ev)
   return next_mq_notify (q, use);
 }
 
+/* Our own definitions, whatever the lookup order makes of the names.  */
+extern __typeof (pthread_sigmask) own_pthread_sigmask
+  __attribute__ ((alias ("pthread_sigmask"), visibility ("hidden"),
+		  copy (pthread_sigmask)));
+extern __typeof (sigaction) own_sigaction
+  __attribute__ ((alias ("sigaction"), visibility ("hidden"),
+		  copy (sigaction)));
+
+/* The guard only works where the dynamic linker finds these functions
+   here before the C library: when the executable links libstaticcall
+   (or it is preloaded).  A shared library that alone links it comes
+   after the C library in lookup order, and a dlopen'ed one is not in
+   the global scope at all: then say so, once, since a thread or a
+   handler that blocks every signal would be killed by an update.  */
+void
+sc_sigmask_guard_check (void)
+{
+  if (dlsym (RTLD_DEFAULT, "pthread_sigmask") == (void *) own_pthread_sigmask
+      && dlsym (RTLD_DEFAULT, "sigaction") == (void *) own_sigaction)
+    return;
+  sc_warn ("sigaction and pthread_sigmask resolve to the C library's, "
+	   "not libstaticcall's (the executable is not linked with "
+	   "-lstaticcall): a thread or handler that blocks every signal "
+	   "keeps SIGTRAP blocked and is killed if it runs a site during an "
+	   "update; link the executable with `pkg-config --libs staticcall` "
+	   "(-Wl,--no-as-needed -lstaticcall) or preload libstaticcall.so");
+}
+
+#else /* !PIC */
+
+/* A static link: the C library's functions are the only ones (see
+   the manual).  */
+void
+sc_sigmask_guard_check (void)
+{
+}
+
 #endif /* PIC */
