@@ -147,8 +147,9 @@ sc_hidden void sc_trap_after_fork (void);
 sc_hidden bool sc_stubs_init (void);
 sc_hidden void sc_stubs_reset (void);
 sc_hidden bool sc_stubs_used (void);
-sc_hidden void *sc_stub_for_call (const struct sc_patch *);
-sc_hidden void sc_stub_enter (void *uc, void *stub, unsigned char *site);
+sc_hidden void *sc_stub_for_call (const struct sc_patch *, uint32_t *ticket);
+sc_hidden void sc_stub_enter (void *uc, void *stub, uint32_t ticket,
+			      unsigned char *site);
 sc_hidden bool sc_rseq_registered (void);
 sc_hidden void sc_stubs_after_fork (void);
 

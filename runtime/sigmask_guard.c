@@ -250,13 +250,25 @@ extern __typeof (sigaction) own_sigaction
    here before the C library: when the executable links libstaticcall
    (or it is preloaded).  A shared library that alone links it comes
    after the C library in lookup order, and a dlopen'ed one is not in
-   the global scope at all: then say so, once, since a thread or a
-   handler that blocks every signal would be killed by an update.  */
+   the global scope at all.  Found out when the library is loaded (not
+   later: dlsym takes the dynamic linker's lock, which a thread in
+   dlopen holds while it waits for the registry's).  */
+static bool guard_bypassed;
+
+__attribute__ ((constructor (101))) static void
+check_lookup_order (void)
+{
+  guard_bypassed
+    = dlsym (RTLD_DEFAULT, "pthread_sigmask") != (void *) own_pthread_sigmask
+      || dlsym (RTLD_DEFAULT, "sigaction") != (void *) own_sigaction;
+}
+
+/* Say so, once, since a thread or a handler that blocks every signal
+   would be killed by an update.  */
 void
 sc_sigmask_guard_check (void)
 {
-  if (dlsym (RTLD_DEFAULT, "pthread_sigmask") == (void *) own_pthread_sigmask
-      && dlsym (RTLD_DEFAULT, "sigaction") == (void *) own_sigaction)
+  if (!guard_bypassed)
     return;
   sc_warn ("sigaction and pthread_sigmask resolve to the C library's, "
 	   "not libstaticcall's (the executable is not linked with "

@@ -110,10 +110,11 @@ complete_call (ucontext_t *uc, const struct sc_batch *b,
   if (p->kind == SC_SITE_CALL && sc_config.bp == SC_BP_TRAMPOLINE
       && sc_rseq_registered () && getpid () == b->pid)
     {
-      void *stub = sc_stub_for_call (p);
+      uint32_t ticket;
+      void *stub = sc_stub_for_call (p, &ticket);
       if (stub)
 	{
-	  sc_stub_enter (uc, stub, p->addr);
+	  sc_stub_enter (uc, stub, ticket, p->addr);
 	  SC_COUNT (bp_stub);
 	  return;
 	}
