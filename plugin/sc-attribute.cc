@@ -46,8 +46,8 @@ var_identity (tree var)
 }
 
 /* Addresses of not (yet) annotated file-scope pointers to functions
-   taken in static initializers, with where: a later redeclaration may
-   add the attribute.  */
+   taken in static initializers or function bodies, with where: a later
+   redeclaration may add the attribute.  */
 struct early_address
 {
   tree var;
@@ -298,7 +298,13 @@ note_early_address (tree t, location_t fallback)
   if (TREE_CODE (t) != ADDR_EXPR)
     return;
   tree base = get_base_address (TREE_OPERAND (t, 0));
-  if (!base || !VAR_P (base) || is_block_scope_static (base)
+  /* Only file-scope variables can be redeclared with the attribute.
+     BASE is declared already, so its DECL_CONTEXT tells (unlike in
+     is_block_scope_static, which also serves for the declaration
+     being made).  */
+  if (!base || !VAR_P (base)
+      || (!DECL_EXTERNAL (base) && DECL_CONTEXT (base)
+	  && TREE_CODE (DECL_CONTEXT (base)) == FUNCTION_DECL)
       || !is_function_pointer_type (TREE_TYPE (base)))
     return;
   location_t loc = EXPR_LOCATION (t);
@@ -323,12 +329,33 @@ check_initializer_operand (tree *tp, int *walk_subtrees, void *data)
 	walk_tree_without_duplicates (&DECL_INITIAL (decl),
 				      check_initializer_operand, data);
     }
+  else if (TREE_CODE (*tp) == DECL_EXPR
+	   && TREE_CODE (DECL_EXPR_DECL (*tp)) == FUNCTION_DECL
+	   && DECL_SAVED_TREE (DECL_EXPR_DECL (*tp)))
+    /* A nested function (GNU C): its body is not in ours.  */
+    walk_tree_without_duplicates (&DECL_SAVED_TREE (DECL_EXPR_DECL (*tp)),
+				  check_initializer_operand, data);
   return NULL_TREE;
 }
 
+/* PLUGIN_PRE_GENERICIZE: `&p' in a function body, including the
+   initializers of its automatic variables, checked as the body is
+   parsed: whatever the optimisation level, also for functions never
+   emitted and under -fsyntax-only.  */
+void
+sc_check_function_body (void *gcc_data, void *)
+{
+  tree fndecl = (tree) gcc_data;
+  if (sc_disabled || TREE_CODE (fndecl) != FUNCTION_DECL
+      || !DECL_SAVED_TREE (fndecl))
+    return;
+  location_t loc = DECL_SOURCE_LOCATION (fndecl);
+  walk_tree_without_duplicates (&DECL_SAVED_TREE (fndecl),
+				check_initializer_operand, &loc);
+}
+
 /* PLUGIN_FINISH_DECL: an initializer such as `void *q = &p;' of a
-   static variable never reaches a function body; check it here.
-   Automatic variables are checked in their function's GIMPLE.  */
+   static variable never reaches a function body; check it here.  */
 void
 sc_check_initializer (void *gcc_data, void *)
 {

@@ -1,8 +1,9 @@
 /* staticcall GCC plugin: GIMPLE lowering, run right after "cfg".
 
    In each function:
-     1. every `&p' of an annotated pointer P is an error (a store through
-	such an address would bypass the runtime);
+     1. an annotated pointer P as an `asm' output is an error (a store
+	there would bypass the runtime; `&p' was diagnosed as the body
+	was parsed, sc_check_function_body);
      2. every call through P becomes a direct call of P's trampoline
 	__static_call_tramp_KEY, whose FUNCTION_DECL is made here.  GCC
 	keeps doing argument passing, struct returns, varargs and tail
@@ -203,26 +204,13 @@ callee_variable (tree fn, temp_defs *defs)
   return NULL_TREE;
 }
 
-static tree
-check_operand (tree *tp, int *walk_subtrees, void *data)
-{
-  walk_stmt_info *wi = (walk_stmt_info *) data;
-  if (TYPE_P (*tp)
-      || sc_report_address_taken (*tp, *(location_t *) wi->info))
-    *walk_subtrees = 0;
-  return NULL_TREE;
-}
-
-/* Step 1: diagnose operands that would let code bypass the runtime.  */
+/* Step 1: diagnose operands that would let code bypass the runtime.
+   `&p' was already diagnosed in the function's body as parsed
+   (sc_check_function_body).  */
 static void
 check_statement (gimple *stmt)
 {
   location_t loc = gimple_location (stmt);
-  walk_stmt_info wi;
-  memset (&wi, 0, sizeof wi);
-  wi.info = &loc;
-  walk_gimple_op (stmt, check_operand, &wi);
-
   if (gasm *asm_stmt = dyn_cast<gasm *> (stmt))
     for (unsigned i = 0; i < gimple_asm_noutputs (asm_stmt); i++)
       {

@@ -68,6 +68,7 @@ void sc_register_attribute (void *, void *);
 void sc_hook_identifier_arguments (void);
 tree sc_var_key (const_tree var);
 void sc_check_initializer (void *decl, void *);
+void sc_check_function_body (void *fndecl, void *);
 void sc_check_aliases (void *, void *);
 bool sc_report_address_taken (tree t, location_t fallback);
 

@@ -142,6 +142,8 @@ plugin_init (struct plugin_name_args *info, struct plugin_gcc_version *version)
 		     define_feature_macro, &pragmas_marker);
   register_callback (info->base_name, PLUGIN_FINISH_DECL,
 		     sc_check_initializer, NULL);
+  register_callback (info->base_name, PLUGIN_PRE_GENERICIZE,
+		     sc_check_function_body, NULL);
   register_callback (info->base_name, PLUGIN_FINISH_UNIT,
 		     sc_check_aliases, NULL);
   register_callback (info->base_name, PLUGIN_FINISH_UNIT,

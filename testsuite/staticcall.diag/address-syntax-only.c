@@ -1,0 +1,12 @@
+/* -fsyntax-only parses but generates nothing: `&p' must still be
+   diagnosed.  */
+/* { dg-do compile } */
+/* { dg-options "-fsyntax-only" } */
+static void nop (void) {}
+void (*hook) (void) __attribute__ ((static_call (hook))) = nop;
+
+void *
+leak (void)
+{
+  return &hook; /* { dg-error "taking the address of static call pointer 'hook'" } */
+}
