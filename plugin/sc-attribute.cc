@@ -268,8 +268,8 @@ sc_var_key (const_tree var)
 
 /* If T is &VAR (or the address of a part of VAR) for an annotated VAR,
    report it at T's location, or at FALLBACK when T has none.  */
-bool
-sc_report_address_taken (tree t, location_t fallback)
+static bool
+report_if_address_taken (tree t, location_t fallback)
 {
   if (TREE_CODE (t) != ADDR_EXPR)
     return false;
@@ -316,7 +316,7 @@ static tree
 check_initializer_operand (tree *tp, int *walk_subtrees, void *data)
 {
   location_t loc = *(location_t *) data;
-  if (TYPE_P (*tp) || sc_report_address_taken (*tp, loc))
+  if (TYPE_P (*tp) || report_if_address_taken (*tp, loc))
     *walk_subtrees = 0;
   else if (TREE_CODE (*tp) == ADDR_EXPR)
     note_early_address (*tp, loc);

@@ -70,7 +70,6 @@ tree sc_var_key (const_tree var);
 void sc_check_initializer (void *decl, void *);
 void sc_check_function_body (void *fndecl, void *);
 void sc_check_aliases (void *, void *);
-bool sc_report_address_taken (tree t, location_t fallback);
 
 /* sc-lower.cc: GIMPLE pass after "cfg".  */
 opt_pass *sc_make_lower_pass (gcc::context *);
