@@ -31,7 +31,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -238,29 +240,43 @@ mq_notify (mqd_t q, const struct sigevent *ev)
   return next_mq_notify (q, use);
 }
 
-/* Our own definitions, whatever the lookup order makes of the names.  */
-extern __typeof (pthread_sigmask) own_pthread_sigmask
-  __attribute__ ((alias ("pthread_sigmask"), visibility ("hidden"),
-		  copy (pthread_sigmask)));
-extern __typeof (sigaction) own_sigaction
-  __attribute__ ((alias ("sigaction"), visibility ("hidden"),
-		  copy (sigaction)));
-
 /* The guard only works where the dynamic linker finds these functions
    here before the C library: when the executable links libstaticcall
    (or it is preloaded).  A shared library that alone links it comes
    after the C library in lookup order, and a dlopen'ed one is not in
-   the global scope at all.  Found out when the library is loaded (not
-   later: dlsym takes the dynamic linker's lock, which a thread in
-   dlopen holds while it waits for the registry's).  */
+   the global scope at all.  Another library may come first and still
+   end up here (a sanitizer's interceptors call the next definition):
+   so try it, by blocking SIGTRAP through whatever pthread_sigmask the
+   program would call and reading the mask back from the kernel.
+   Done when the library is loaded (not later: dlsym takes the dynamic
+   linker's lock, which a thread in dlopen holds while it waits for the
+   registry's).  The loading thread (the main thread, unless this is a
+   dlopen) also loses a SIGTRAP block inherited across exec, which no
+   interposed call would ever see.  */
 static bool guard_bypassed;
+
+static void
+kernel_mask (int how, const sigset_t *set, sigset_t *old)
+{
+  syscall (SYS_rt_sigprocmask, how, set, old, _NSIG / 8);
+}
 
 __attribute__ ((constructor (101))) static void
 check_lookup_order (void)
 {
-  guard_bypassed
-    = dlsym (RTLD_DEFAULT, "pthread_sigmask") != (void *) own_pthread_sigmask
-      || dlsym (RTLD_DEFAULT, "sigaction") != (void *) own_sigaction;
+  sigset_t trap, saved, probed;
+  sigemptyset (&trap);
+  sigaddset (&trap, SIGTRAP);
+  kernel_mask (SIG_UNBLOCK, &trap, &saved);
+  mask_fn *global = (mask_fn *) dlsym (RTLD_DEFAULT, "pthread_sigmask");
+  if (global)
+    {
+      global (SIG_BLOCK, &trap, NULL);
+      kernel_mask (SIG_BLOCK, NULL, &probed);
+      guard_bypassed = sigismember (&probed, SIGTRAP);
+    }
+  sigdelset (&saved, SIGTRAP);
+  kernel_mask (SIG_SETMASK, &saved, NULL);
 }
 
 /* Say so, once, since a thread or a handler that blocks every signal
@@ -271,8 +287,8 @@ sc_sigmask_guard_check (void)
   if (!guard_bypassed)
     return;
   sc_warn ("sigaction and pthread_sigmask resolve to the C library's, "
-	   "not libstaticcall's (the executable is not linked with "
-	   "-lstaticcall): a thread or handler that blocks every signal "
+	   "not libstaticcall's (libstaticcall comes after the C library in "
+	   "lookup order: the executable does not link it): a thread or handler that blocks every signal "
 	   "keeps SIGTRAP blocked and is killed if it runs a site during an "
 	   "update; link the executable with `pkg-config --libs staticcall` "
 	   "(-Wl,--no-as-needed -lstaticcall) or preload libstaticcall.so");
