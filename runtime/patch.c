@@ -221,7 +221,14 @@ sc_patch_sites (struct sc_site **sites, size_t n)
       sc_trap_keep (NULL);
       return status;
     }
-  qsort (b.p, b.n, sizeof *b.p, compare_patches);
+  /* One key's sites are kept sorted (registry.c), so a batch usually
+     is: sort only when not, since qsort of a large batch costs more
+     than the rest of the update (10000 sites: 1.6 ms against 0.15).  */
+  bool sorted = true;
+  for (size_t i = 1; i < b.n && sorted; i++)
+    sorted = b.p[i - 1].addr <= b.p[i].addr;
+  if (!sorted)
+    qsort (b.p, b.n, sizeof *b.p, compare_patches);
   /* A stuck site may also be one of SITES: plan it once.  */
   size_t kept = 1;
   for (size_t i = 1; i < b.n; i++)
