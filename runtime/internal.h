@@ -105,7 +105,7 @@ sc_hidden void sc_warn (const char *fmt, ...)
   __attribute__ ((format (printf, 1, 2)));
 
 /* sigmask_guard.c */
-sc_hidden void sc_sigmask_guard_check (void);
+sc_hidden void sc_warn_if_guard_bypassed (void);
 
 /* text_writer.c */
 sc_hidden int sc_writer_init (void);

@@ -126,7 +126,7 @@ init_locked (void)
   if (can_patch && sc_config.bp == SC_BP_TRAMPOLINE && !sc_stubs_init ())
     sc_config.bp = SC_BP_EMULATE;
   if (can_patch)
-    sc_sigmask_guard_check ();
+    sc_warn_if_guard_bypassed ();
 }
 
 static size_t

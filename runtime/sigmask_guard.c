@@ -282,16 +282,17 @@ check_lookup_order (void)
 /* Say so, once, since a thread or a handler that blocks every signal
    would be killed by an update.  */
 void
-sc_sigmask_guard_check (void)
+sc_warn_if_guard_bypassed (void)
 {
   if (!guard_bypassed)
     return;
   sc_warn ("sigaction and pthread_sigmask resolve to the C library's, "
-	   "not libstaticcall's (libstaticcall comes after the C library in "
-	   "lookup order: the executable does not link it): a thread or handler that blocks every signal "
-	   "keeps SIGTRAP blocked and is killed if it runs a site during an "
-	   "update; link the executable with `pkg-config --libs staticcall` "
-	   "(-Wl,--no-as-needed -lstaticcall) or preload libstaticcall.so");
+	   "not libstaticcall's (libstaticcall comes after the C library "
+	   "in lookup order: the executable does not link it): a thread or "
+	   "handler that blocks every signal keeps SIGTRAP blocked and is "
+	   "killed if it runs a site during an update; link the executable "
+	   "with `pkg-config --libs staticcall` (-Wl,--no-as-needed "
+	   "-lstaticcall) or preload libstaticcall.so");
 }
 
 #else /* !PIC */
@@ -299,7 +300,7 @@ sc_sigmask_guard_check (void)
 /* A static link: the C library's functions are the only ones (see
    the manual).  */
 void
-sc_sigmask_guard_check (void)
+sc_warn_if_guard_bypassed (void)
 {
 }
 

@@ -182,6 +182,15 @@ chain (int sig, siginfo_t *si, ucontext_t *uc)
   default_action (si, uc);
 }
 
+/* The patch of batch B (or NULL) for SITE, when B put the int3 there
+   (not a debugger, whose int3 B wrote under).  */
+static const struct sc_patch *
+our_patch (const struct sc_batch *b, const unsigned char *site)
+{
+  const struct sc_patch *p = b ? find_patch (b, site) : NULL;
+  return p && !p->under_foreign_int3 ? p : NULL;
+}
+
 static void
 trap_handler (int sig, siginfo_t *si, void *ctx)
 {
@@ -198,20 +207,16 @@ trap_handler (int sig, siginfo_t *si, void *ctx)
 	  atomic_fetch_add (&in_flight, 1);
 	  unsigned long gen = atomic_load (&generation);
 	  struct sc_batch *b = atomic_load (&active);
-	  const struct sc_patch *p = b ? find_patch (b, site) : NULL;
-	  if (p && !p->under_foreign_int3)
-	    {
-	      complete_call (uc, b, p);
-	      atomic_fetch_sub (&in_flight, 1);
-	      errno = saved_errno;
-	      return;
-	    }
-	  b = atomic_load (&stuck);
-	  p = b ? find_patch (b, site) : NULL;
-	  if (p && !p->under_foreign_int3)
+	  const struct sc_patch *p = our_patch (b, site);
+	  if (p)
+	    complete_call (uc, b, p);
+	  else if ((p = our_patch (atomic_load (&stuck), site)))
 	    {
 	      emulate_call (g, p);
 	      SC_COUNT (bp_emulated);
+	    }
+	  if (p)
+	    {
 	      atomic_fetch_sub (&in_flight, 1);
 	      errno = saved_errno;
 	      return;
