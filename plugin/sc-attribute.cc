@@ -312,8 +312,12 @@ note_early_address (tree t, location_t fallback)
   early_addresses.safe_push (e);
 }
 
+/* walk_tree callback over a static initializer or a function body
+   (DATA: the location to use where a tree has none): report `&p' of
+   an annotated pointer, remember `&q' of one that may be annotated
+   later.  */
 static tree
-check_initializer_operand (tree *tp, int *walk_subtrees, void *data)
+check_address_operand (tree *tp, int *walk_subtrees, void *data)
 {
   location_t loc = *(location_t *) data;
   if (TYPE_P (*tp) || report_if_address_taken (*tp, loc))
@@ -327,14 +331,14 @@ check_initializer_operand (tree *tp, int *walk_subtrees, void *data)
       tree decl = COMPOUND_LITERAL_EXPR_DECL (*tp);
       if (decl && DECL_INITIAL (decl))
 	walk_tree_without_duplicates (&DECL_INITIAL (decl),
-				      check_initializer_operand, data);
+				      check_address_operand, data);
     }
   else if (TREE_CODE (*tp) == DECL_EXPR
 	   && TREE_CODE (DECL_EXPR_DECL (*tp)) == FUNCTION_DECL
 	   && DECL_SAVED_TREE (DECL_EXPR_DECL (*tp)))
     /* A nested function (GNU C): its body is not in ours.  */
     walk_tree_without_duplicates (&DECL_SAVED_TREE (DECL_EXPR_DECL (*tp)),
-				  check_initializer_operand, data);
+				  check_address_operand, data);
   return NULL_TREE;
 }
 
@@ -351,7 +355,7 @@ sc_check_function_body (void *gcc_data, void *)
     return;
   location_t loc = DECL_SOURCE_LOCATION (fndecl);
   walk_tree_without_duplicates (&DECL_SAVED_TREE (fndecl),
-				check_initializer_operand, &loc);
+				check_address_operand, &loc);
 }
 
 /* PLUGIN_FINISH_DECL: an initializer such as `void *q = &p;' of a
@@ -360,12 +364,13 @@ void
 sc_check_initializer (void *gcc_data, void *)
 {
   tree decl = (tree) gcc_data;
-  if (sc_disabled || !VAR_P (decl) || !(TREE_STATIC (decl) || DECL_EXTERNAL (decl))
+  if (sc_disabled || !VAR_P (decl)
+      || !(TREE_STATIC (decl) || DECL_EXTERNAL (decl))
       || !DECL_INITIAL (decl) || DECL_INITIAL (decl) == error_mark_node)
     return;
   location_t loc = DECL_SOURCE_LOCATION (decl);
   walk_tree_without_duplicates (&DECL_INITIAL (decl),
-				check_initializer_operand, &loc);
+				check_address_operand, &loc);
 }
 
 /* The variable NODE is an alias of (weakref or alias attribute), or

@@ -43,8 +43,8 @@ get_update_decl (void)
 
 /* VAR's assembler name without the mark ('*') that an `asm' label
    puts in front of it.  */
-const char *
-sc_symbol_name (tree var)
+static const char *
+symbol_name (tree var)
 {
   return targetm.strip_name_encoding (IDENTIFIER_POINTER
 				      (DECL_ASSEMBLER_NAME (var)));
@@ -69,8 +69,7 @@ get_trampoline (tree key, tree var, tree fntype)
   bool own_abi = call_abi (fntype) == call_abi (var_type);
   for (tree l = sc_lower_tramps; l; l = TREE_CHAIN (l))
     if (TREE_PURPOSE (l) == key
-	&& (own_abi ? TREE_TYPE (TREE_VALUE (l)) == var_type
-	    : call_abi (TREE_TYPE (TREE_VALUE (l))) == call_abi (fntype)))
+	&& call_abi (TREE_TYPE (TREE_VALUE (l))) == call_abi (fntype))
       return TREE_VALUE (l);
 
   /* __static_call_tramp_KEY.POINTER: the trampoline is COMDAT, and
@@ -80,7 +79,7 @@ get_trampoline (tree key, tree var, tree fntype)
      source path, dump base, which follows -o), so that two units, even
      one file compiled twice, never share one.  Reproducible, unlike
      GCC's random seed.  */
-  const char *var_name = sc_symbol_name (var);
+  const char *var_name = symbol_name (var);
   char suffix[32] = "";
   bool internal = !TREE_PUBLIC (var);
   if (internal)

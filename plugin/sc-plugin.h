@@ -75,7 +75,6 @@ void sc_check_aliases (void *, void *);
 opt_pass *sc_make_lower_pass (gcc::context *);
 tree sc_trampoline_key (const_tree fndecl, tree *var,
 			bool *internal = NULL);
-const char *sc_symbol_name (tree var);
 
 /* sc-sites.cc: RTL pass before "shorten".  */
 opt_pass *sc_make_sites_pass (gcc::context *);

@@ -126,8 +126,8 @@ plugin_init (struct plugin_name_args *info, struct plugin_gcc_version *version)
 		     sc_register_attribute, NULL);
   sc_hook_identifier_arguments ();
 
-  /* C ("GNU C17" and the like, by -std), and lto1 for LTO objects.  In C++ or Objective-C the plugin
-     leaves the unit alone: __STATICCALL__ stays undefined, so
+  /* C ("GNU C17" and the like, by -std), and lto1 for LTO objects.  In
+     C++ or Objective-C the plugin leaves the unit alone: __STATICCALL__ stays undefined, so
      <static_call.h> gives plain function pointers, and a spelled-out
      attribute is an error rather than silently ignored.  */
   const char *lang = lang_hooks.name;
