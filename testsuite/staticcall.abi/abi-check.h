@@ -1,8 +1,9 @@
 /* Helpers shared by the ABI run tests (not a test itself: abi.exp runs
    the *.c files only).
 
-   check_sites () verifies, in a build with the plugin, that every
-   registered site goes where its pointer points: directly when the
+   check () and check_real () print a result and abort unless it is the
+   expected one.  check_sites () verifies, in a build with the plugin,
+   that every registered site goes where its pointer points: directly when the
    target is within rel32 reach, else through its trampoline (or any
    other indirection the runtime has for far targets), and that no
    site is refused.  It prints nothing, so the output stays the same
@@ -50,6 +51,24 @@ check_one_site (const struct static_call_site_info *s, void *arg)
   return 0;
 }
 #endif
+
+/* Print what a call gave and abort unless it is what it must be: the
+   printed lines are compared between the plain and the plugin build.  */
+static void __attribute__ ((unused))
+check (const char *what, long long got, long long want)
+{
+  printf ("%s = %lld\n", what, got);
+  if (got != want)
+    abort ();
+}
+
+static void __attribute__ ((unused))
+check_real (const char *what, double got, double want)
+{
+  printf ("%s = %.17g\n", what, got);
+  if (got != want)
+    abort ();
+}
 
 static void __attribute__ ((unused))
 check_sites (void)

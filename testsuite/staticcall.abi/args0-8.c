@@ -11,14 +11,6 @@
 #include <static_call.h>
 #include "abi-check.h"
 
-static void
-check (const char *what, long long got, long long want)
-{
-  printf ("%s = %lld\n", what, got);
-  if (got != want)
-    abort ();
-}
-
 static int f0a (void) { return 42; }
 static int f0b (void) { return -42; }
 

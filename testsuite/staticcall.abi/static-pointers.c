@@ -20,14 +20,6 @@ static long add2 (long x) { return x + 2; }
   { return sp##n (x) + n; }
 POINTER (1) POINTER (2) POINTER (3) POINTER (4)
 
-static void
-check (const char *what, long got, long want)
-{
-  printf ("%s = %ld\n", what, got);
-  if (got != want)
-    abort ();
-}
-
 int
 main (void)
 {

@@ -27,14 +27,6 @@ call_missing (long x)
   return missing (x) + 1;
 }
 
-static void
-check (const char *what, long got, long want)
-{
-  printf ("%s = %ld\n", what, got);
-  if (got != want)
-    abort ();
-}
-
 int
 main (int argc, char **argv)
 {

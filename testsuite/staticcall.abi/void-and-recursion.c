@@ -10,14 +10,6 @@
 #include <static_call.h>
 #include "abi-check.h"
 
-static void
-check (const char *what, long got, long want)
-{
-  printf ("%s = %ld\n", what, got);
-  if (got != want)
-    abort ();
-}
-
 /* Void targets.  */
 static char trail[64];
 static int ticks;

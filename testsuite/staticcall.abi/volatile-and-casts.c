@@ -11,14 +11,6 @@
 #include <static_call.h>
 #include "abi-check.h"
 
-static void
-check (const char *what, long got, long want)
-{
-  printf ("%s = %ld\n", what, got);
-  if (got != want)
-    abort ();
-}
-
 static int calls;
 
 static int inc (int x) { calls++; return x + 1; }

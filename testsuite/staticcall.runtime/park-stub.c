@@ -78,14 +78,6 @@ thread_b (void *arg)
   return (void *) n;
 }
 
-static unsigned long
-stat_stub (void)
-{
-  struct static_call_stats st;
-  static_call_get_stats (&st);
-  return st.bp_stub;
-}
-
 static void
 sleep_ms (int ms)
 {
@@ -133,7 +125,7 @@ main (void)
     usleep (100);				/* the int3 phase has begun */
   atomic_store (&go_a, 1);
   sleep_ms (5);
-  CHECK (stat_stub () >= 1);			/* A went into a stub */
+  CHECK (sc_test_stub_hits () >= 1);			/* A went into a stub */
   CHECK (atomic_load (&a_result) == -1);	/* and is parked there */
   pthread_join (up, NULL);
 
@@ -150,7 +142,7 @@ main (void)
 
   /* Recycle the stub area while B hits its site: B's stubs take slot 0
      again.  B parks too, and each retiring batch moves it out.  */
-  unsigned long stubs = stat_stub ();
+  unsigned long stubs = sc_test_stub_hits ();
   atomic_store (&go_b, 1);
   int (*const tb[]) (int) = { t2, t3, t1, t2, t3 };
   for (int i = 0; i < 5; i++)

@@ -160,4 +160,13 @@ sc_test_map_far (const void *near, const unsigned char *code, size_t len)
   return far;
 }
 
+/* Calls completed through a stub (STATICCALL_BP=trampoline) so far.  */
+static inline unsigned long
+sc_test_stub_hits (void)
+{
+  struct static_call_stats st;
+  static_call_get_stats (&st);
+  return st.bp_stub;
+}
+
 #endif

@@ -56,14 +56,6 @@ simulate_preemption (void)
   syscall (SYS_tgkill, getpid (), gettid (), SIGUSR1);
 }
 
-static unsigned long
-stat_stub (void)
-{
-  struct static_call_stats st;
-  static_call_get_stats (&st);
-  return st.bp_stub;
-}
-
 static void
 on_usr1 (int sig)
 {
@@ -71,9 +63,9 @@ on_usr1 (int sig)
   atomic_store (&phase, 1);		/* off stub 0, in a handler */
   while (atomic_load (&phase) != 2)	/* batch 2 holds its int3 */
     sched_yield ();
-  unsigned long before = stat_stub ();
+  unsigned long before = sc_test_stub_hits ();
   b_result = fb (2);
-  b_stubs = stat_stub () - before;
+  b_stubs = sc_test_stub_hits () - before;
 }
 
 __attribute__ ((noinline)) static void *
