@@ -189,9 +189,21 @@ hold_slow_path (void)
 {
   if (!sc_config.slowpath_us)
     return;
-  struct timespec ts = { sc_config.slowpath_us / 1000000,
-			 (sc_config.slowpath_us % 1000000) * 1000 };
-  while (nanosleep (&ts, &ts) && errno == EINTR)
+  /* Hold until an absolute deadline: a sleep restarted with its
+     remaining time never ends when the updating thread's own signal
+     handlers (a timer, a self-hit) keep interrupting it faster than
+     the time advances between them.  */
+  struct timespec until;
+  clock_gettime (CLOCK_MONOTONIC, &until);
+  until.tv_sec += sc_config.slowpath_us / 1000000;
+  until.tv_nsec += (long) (sc_config.slowpath_us % 1000000) * 1000;
+  if (until.tv_nsec >= 1000000000L)
+    {
+      until.tv_sec++;
+      until.tv_nsec -= 1000000000L;
+    }
+  while (clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL)
+	 == EINTR)
     ;
 }
 
