@@ -27,7 +27,8 @@ BENCH_GEN_CFLAGS = -O1 -fplugin=$(BENCH_PLUGIN) -I$(abs_top_srcdir)/include
 BENCH_LIBS = -L$(abs_builddir)/.libs -Wl,-rpath,$(abs_builddir)/.libs \
 	-lstaticcall
 BENCH_DEPS = staticcall.la libstaticcall.la \
-	$(top_srcdir)/include/static_call.h $(top_srcdir)/bench/bench.h
+	$(top_srcdir)/include/static_call.h $(top_srcdir)/bench/bench.h \
+	$(top_srcdir)/tools/x86-insn.h
 BENCH_SLOWPATH_US = 2000
 
 # Parts of the generated programs (gen-sites.py: at most 10000 sites a

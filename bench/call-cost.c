@@ -56,6 +56,7 @@
 #include <static_call.h>
 
 #include "bench.h"
+#include "../tools/x86-insn.h"
 
 typedef unsigned leaf_fn (unsigned);
 
@@ -177,16 +178,13 @@ same_code (void)
   const unsigned char *p = (const unsigned char *) loop_patched;
   for (int i = 0; i < 64; i++)
     {
-      if (d[i] == 0xe8)
+      if (sc_x86_is_call_rel32 (d + i))
 	{
-	  int32_t rd, rp;
-	  memcpy (&rd, d + i + 1, 4);
-	  memcpy (&rp, p + i + 1, 4);
-	  if (p[i] != 0xe8
-	      || d + i + 5 + rd != (const unsigned char *) bench_leaf
-	      || p + i + 5 + rp != (const unsigned char *) bench_leaf)
+	  if (!sc_x86_is_call_rel32 (p + i)
+	      || sc_x86_rel32_dest (d + i, NULL) != (const void *) bench_leaf
+	      || sc_x86_rel32_dest (p + i, NULL) != (const void *) bench_leaf)
 	    return "no";
-	  i += 4;
+	  i += SC_X86_REL32_LEN - 1;
 	  continue;
 	}
       if (d[i] != p[i])

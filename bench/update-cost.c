@@ -49,6 +49,7 @@
 #include <static_call.h>
 
 #include "bench.h"
+#include "../tools/x86-insn.h"
 
 typedef unsigned gen_fn (unsigned);
 
@@ -120,10 +121,8 @@ check_site (const struct static_call_site_info *s, void *arg)
   if (strcmp (s->key, k->key))
     return 0;
   k->sites++;
-  const unsigned char *b = s->addr;
-  int32_t rel;
-  memcpy (&rel, b + 1, 4);
-  if (b[0] == 0xe8 && (const void *) (b + 5 + rel) == k->want
+  if (sc_x86_is_call_rel32 (s->addr)
+      && sc_x86_rel32_dest (s->addr, NULL) == k->want
       && s->state == STATIC_CALL_SITE_DIRECT)
     k->good++;
   return 0;

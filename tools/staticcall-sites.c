@@ -22,6 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "x86-insn.h"
+
 #define TRAMP_PREFIX "__static_call_tramp_"
 
 struct image
@@ -158,13 +160,11 @@ inspect (const char *path)
 	why = "site is not in the file's code";
       else
 	{
-	  int32_t rel;
-	  memcpy (&rel, b + 1, 4);
-	  target = site + 5 + rel;
+	  target = sc_x86_rel32_target (site, b);
 	  const char *sym = symbol_at (&im, target);
 	  if (sym)
 	    target_name = sym;
-	  if (b[0] != (tail ? 0xe9 : 0xe8))
+	  if (!(tail ? sc_x86_is_jmp_rel32 (b) : sc_x86_is_call_rel32 (b)))
 	    why = tail ? "not a 5-byte jmp" : "not a 5-byte call";
 	  else if (strncmp (target_name, TRAMP_PREFIX, strlen (TRAMP_PREFIX)))
 	    why = "does not go to a trampoline";

@@ -16,13 +16,15 @@
 #include <stdlib.h>
 #include <static_call.h>
 
+#include "../../tools/x86-insn.h"
+
 #ifdef __STATICCALL__
 static int
 check_one_site (const struct static_call_site_info *s, void *arg)
 {
   const void *target = *(void *const *) s->var;
-  intptr_t rel = (intptr_t) target - ((intptr_t) s->addr + 5);
-  int reachable = target && rel == (int32_t) rel;
+  int reachable = target && sc_x86_rel32_reaches ((unsigned long) s->addr,
+						   (unsigned long) target);
   int ok;
 
   ++*(int *) arg;

@@ -75,20 +75,20 @@ main (void)
   CHECK (static_call_update (k, two) == 0);
   CHECK (s0[0] == 0xcc);		/* theirs, left in place */
   poke (s0, &orig, 1);			/* they remove it */
-  CHECK (sc_test_decode (s0, NULL) == (const void *) two);
+  CHECK (sc_x86_rel32_dest (s0, NULL) == (const void *) two);
 
   /* 2. A foreign rewrite of site 1: refused, reported, -EBUSY.  */
   unsigned char mine[5];
   memcpy (mine, s1, 5);
-  int32_t rel = (int32_t) ((const unsigned char *) one - (s1 + 5));
-  unsigned char foreign[5] = { s1[0] };
-  memcpy (foreign + 1, &rel, 4);
+  unsigned char foreign[5];
+  sc_x86_rel32_encode (foreign, s1[0], (unsigned long) s1,
+		       (unsigned long) one);
   poke (s1, foreign, 5);
   int r = static_call_update (k, three);
   CHECK (r == -EBUSY);
   CHECK (state_of (s1) == STATIC_CALL_SITE_REFUSED);
   CHECK (memcmp (s1, foreign, 5) == 0);	/* not touched */
-  CHECK (sc_test_decode (s0, NULL) == (const void *) three);
+  CHECK (sc_x86_rel32_dest (s0, NULL) == (const void *) three);
   CHECK (site_a () + site_b () >= 2);
 
   struct static_call_stats st;

@@ -17,6 +17,8 @@
 
 #include <static_call.h>
 
+#include "../../tools/x86-insn.h"
+
 #define CHECK(cond)							\
   do									\
     if (!(cond))							\
@@ -26,21 +28,6 @@
 	abort ();							\
       }									\
   while (0)
-
-/* Where the 5-byte instruction at ADDR goes, or NULL when it is not a
-   call or jmp rel32.  */
-static inline const void *
-sc_test_decode (const void *addr, int *tail)
-{
-  const unsigned char *p = addr;
-  int32_t rel;
-  if (p[0] != 0xe8 && p[0] != 0xe9)
-    return NULL;
-  if (tail)
-    *tail = p[0] == 0xe9;
-  memcpy (&rel, p + 1, 4);
-  return p + 5 + rel;
-}
 
 struct sc_test_expect
 {
@@ -54,8 +41,7 @@ struct sc_test_expect
 static inline int
 sc_test_reachable (const void *site, const void *target)
 {
-  intptr_t d = (intptr_t) target - ((intptr_t) site + 5);
-  return d == (int32_t) d;
+  return sc_x86_rel32_reaches ((unsigned long) site, (unsigned long) target);
 }
 
 static int
@@ -65,7 +51,7 @@ sc_test_check_site (const struct static_call_site_info *s, void *arg)
   if (strcmp (s->key, e->key))
     return 0;
   int tail = -1;
-  const void *dest = sc_test_decode (s->addr, &tail);
+  const void *dest = sc_x86_rel32_dest (s->addr, &tail);
   e->seen++;
   if (e->allow_far && !sc_test_reachable (s->addr, e->target))
     {
@@ -73,13 +59,10 @@ sc_test_check_site (const struct static_call_site_info *s, void *arg)
 	 for retpoline builds, the trampoline.  */
       const unsigned char *slot = dest;
       const void *via = NULL;
-      if (s->state == STATIC_CALL_SITE_SLOT && slot[0] == 0xff
-	  && slot[1] == 0x25)
-	{
-	  int32_t disp;
-	  memcpy (&disp, slot + 2, 4);
-	  memcpy (&via, slot + 6 + disp, sizeof via);
-	}
+      if (s->state == STATIC_CALL_SITE_SLOT && sc_x86_is_jmp_rip (slot))
+	memcpy (&via,
+		(const void *) sc_x86_jmp_rip_slot ((unsigned long) slot, slot),
+		sizeof via);
       else if (s->state == STATIC_CALL_SITE_TRAMPOLINE
 	       && dest == s->trampoline)
 	via = e->target;

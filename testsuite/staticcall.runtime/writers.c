@@ -14,7 +14,7 @@ static int direct, tramp;
 static int
 count (const struct static_call_site_info *s, void *arg)
 {
-  const void *dest = sc_test_decode (s->addr, NULL);
+  const void *dest = sc_x86_rel32_dest (s->addr, NULL);
   if (dest == s->trampoline && s->state == STATIC_CALL_SITE_TRAMPOLINE)
     tramp++;
   else if (dest == (const void *) w && s->state == STATIC_CALL_SITE_DIRECT)
