@@ -24,9 +24,9 @@
 #ifndef SC_GCC_COMPAT_H
 #define SC_GCC_COMPAT_H
 
-#include "gcc-plugin.h"
 /* bversion.h only defines macros, unlike plugin-version.h, whose
-   static version strings belong to staticcall.cc alone.  */
+   static version strings belong to staticcall.cc alone; first, so that
+   an older GCC's headers are refused before they are read.  */
 #include "bversion.h"
 
 #define SC_GCC_VERSION BUILDING_GCC_VERSION
@@ -35,6 +35,7 @@
 #error "staticcall needs GCC 11 or later"
 #endif
 
+#include "gcc-plugin.h"
 #include "system.h"
 #include "coretypes.h"
 #include "backend.h"
