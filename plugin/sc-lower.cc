@@ -327,34 +327,4 @@ lower_function (function *fun)
   return 0;
 }
 
-static const pass_data lower_pass_data = {
-  GIMPLE_PASS,		/* type */
-  "staticcall_lower",	/* name */
-  OPTGROUP_NONE,	/* optinfo_flags */
-  TV_NONE,		/* tv_id */
-  PROP_cfg,		/* properties_required */
-  0,			/* properties_provided */
-  0,			/* properties_destroyed */
-  0,			/* todo_flags_start */
-  0,			/* todo_flags_finish */
-};
-
-namespace {
-class pass_sc_lower : public gimple_opt_pass
-{
-public:
-  pass_sc_lower (gcc::context *ctxt) : gimple_opt_pass (lower_pass_data, ctxt)
-  {}
-  bool gate (function *) final override { return !sc_disabled; }
-  unsigned int execute (function *fun) final override
-  {
-    return lower_function (fun);
-  }
-};
-} // namespace
-
-opt_pass *
-sc_make_lower_pass (gcc::context *ctxt)
-{
-  return new pass_sc_lower (ctxt);
-}
+SC_GIMPLE_PASS (lower, PROP_cfg, lower_function)

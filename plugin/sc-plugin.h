@@ -1,39 +1,12 @@
 /* staticcall GCC plugin: declarations shared by the plugin's files.
 
-   All GCC headers are included here, once, in the order GCC 12 needs
-   (stringpool.h before attribs.h, memmodel.h before emit-rtl.h), so
-   that the pass files do not each carry their own copy of that order.  */
+   GCC's headers, and what differs between the GCC releases, come from
+   gcc-compat.h, so that the pass files carry neither.  */
 
 #ifndef SC_PLUGIN_H
 #define SC_PLUGIN_H
 
-#include "gcc-plugin.h"
-#include "system.h"
-#include "coretypes.h"
-#include "backend.h"
-#include "target.h"
-#include "tree.h"
-#include "gimple.h"
-#include "tree-pass.h"
-#include "stringpool.h"
-#include "attribs.h"
-#include "memmodel.h"
-#include "rtl.h"
-#include "emit-rtl.h"
-#include "diagnostic.h"
-#include "gimple-iterator.h"
-#include "gimple-walk.h"
-#include "cgraph.h"
-#include "varasm.h"
-#include "output.h"
-#include "ggc.h"
-#include "intl.h"
-#include "tm_p.h"
-#include "langhooks.h"
-#include "toplev.h"
-#include "context.h"
-#include "cpplib.h"
-#include "c-family/c-pragma.h"
+#include "gcc-compat.h"
 
 /* Name of the attribute and of the plugin, as the user spells them.  */
 #define SC_ATTRIBUTE "static_call"
@@ -72,12 +45,12 @@ void sc_check_function_body (void *fndecl, void *);
 void sc_check_aliases (void *, void *);
 
 /* sc-lower.cc: GIMPLE pass after "cfg".  */
-opt_pass *sc_make_lower_pass (gcc::context *);
+SC_DECLARE_PASS (lower);
 tree sc_trampoline_key (const_tree fndecl, tree *var,
 			bool *internal = NULL);
 
 /* sc-sites.cc: RTL pass before "shorten".  */
-opt_pass *sc_make_sites_pass (gcc::context *);
+SC_DECLARE_PASS (sites);
 
 /* sc-emit.cc: the per-unit tables, trampolines and constructors.  */
 unsigned sc_emit_note_site (tree tramp, bool tail);

@@ -83,34 +83,4 @@ wrap_function_sites (function *)
   return 0;
 }
 
-static const pass_data sites_pass_data = {
-  RTL_PASS,		/* type */
-  "staticcall_sites",	/* name */
-  OPTGROUP_NONE,	/* optinfo_flags */
-  TV_NONE,		/* tv_id */
-  0,			/* properties_required */
-  0,			/* properties_provided */
-  0,			/* properties_destroyed */
-  0,			/* todo_flags_start */
-  0,			/* todo_flags_finish */
-};
-
-namespace {
-class pass_sc_sites : public rtl_opt_pass
-{
-public:
-  pass_sc_sites (gcc::context *ctxt) : rtl_opt_pass (sites_pass_data, ctxt)
-  {}
-  bool gate (function *) final override { return !sc_disabled; }
-  unsigned int execute (function *fun) final override
-  {
-    return wrap_function_sites (fun);
-  }
-};
-} // namespace
-
-opt_pass *
-sc_make_sites_pass (gcc::context *ctxt)
-{
-  return new pass_sc_sites (ctxt);
-}
+SC_RTL_PASS (sites, 0, wrap_function_sites)

@@ -13,6 +13,7 @@
      sc-lower.cc      GIMPLE: calls -> trampoline calls, stores -> updates
      sc-sites.cc      RTL: wrap each trampoline call into a recorded site
      sc-emit.cc       trampolines, site table, registration constructor
+     gcc-compat.h     GCC headers, version differences, pass boilerplate
 
    Defines __STATICCALL__ for the compiled source, which <static_call.h>
    uses to expand STATIC_CALL(KEY).  */
@@ -94,19 +95,9 @@ static void
 register_passes (const char *name)
 {
   /* Before call-graph edges exist, so nothing needs repair.  */
-  struct register_pass_info lower;
-  lower.pass = sc_make_lower_pass (g);
-  lower.reference_pass_name = "cfg";
-  lower.ref_pass_instance_number = 1;
-  lower.pos_op = PASS_POS_INSERT_AFTER;
-  register_callback (name, PLUGIN_PASS_MANAGER_SETUP, NULL, &lower);
-
-  struct register_pass_info sites_info;
-  sites_info.pass = sc_make_sites_pass (g);
-  sites_info.reference_pass_name = "shorten";
-  sites_info.ref_pass_instance_number = 1;
-  sites_info.pos_op = PASS_POS_INSERT_BEFORE;
-  register_callback (name, PLUGIN_PASS_MANAGER_SETUP, NULL, &sites_info);
+  SC_REGISTER_PASS (name, lower, "cfg", PASS_POS_INSERT_AFTER);
+  /* After everything that may still move or duplicate insns.  */
+  SC_REGISTER_PASS (name, sites, "shorten", PASS_POS_INSERT_BEFORE);
 }
 
 int

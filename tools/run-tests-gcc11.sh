@@ -1,0 +1,33 @@
+#!/bin/sh
+# The GCC 11 part of the tests: install GCC 11 with its plugin headers
+# if missing, build staticcall with it in ./build-gcc11, and run the
+# compiler-facing parts of the testsuite (codegen, diag, abi) there.
+# The summary is build-gcc11/testsuite/staticcall.sum.  Another set of
+# tests may be given as RUNTESTFLAGS.  Used by .ci/run.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+deps="gcc-11 g++-11 gcc-11-plugin-dev libgmp-dev make dejagnu autoconf \
+automake libtool texinfo pkg-config binutils"
+missing=
+for p in $deps; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" \
+    || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "run-tests-gcc11: installing$missing"
+  sudo=
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing
+fi
+
+cd "$top"
+[ -x configure ] || autoreconf -fi >/dev/null
+mkdir -p build-gcc11
+cd build-gcc11
+# The g++ that builds the plugin must be the gcc that loads it
+# (configure checks).
+[ -f Makefile ] || CC=gcc-11 CXX=g++-11 ../configure -q
+make -s -j"$(nproc)"
+make -s check RUNTESTFLAGS="${RUNTESTFLAGS:-codegen.exp diag.exp abi.exp}"
