@@ -210,6 +210,24 @@ sc_test_sleep_ns (long ns)
     sc_ok_ || (cond);							\
   })
 
+/* For a thread that updates in a loop while another needs the
+   runtime's lock (dlopen, dlclose, fork): the lock is not fair, and a
+   loop that takes it again at once can keep the other thread waiting
+   for ever, on one CPU above all.  Called once a round, this sleeps as
+   long as the round took (at least 50 us), so that the loop holds the
+   lock at most half the time whatever the speed of the machine.  */
+static inline void
+sc_test_pace (double *round_start)
+{
+  double took = sc_test_now () - *round_start;
+  if (took < 50e-6)
+    took = 50e-6;
+  else if (took > 0.01)		/* a round that was preempted */
+    took = 0.01;
+  sc_test_sleep_ns ((long) (took * 1e9));
+  *round_start = sc_test_now ();
+}
+
 /* ---- Kernel features --------------------------------------------------
 
    A test that needs a kernel feature the machine lacks is UNSUPPORTED,
