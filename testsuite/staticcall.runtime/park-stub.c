@@ -175,7 +175,8 @@ main (void)
   CHECK (st1.bp_stub > stubs);
   CHECK (sc_test_expect_direct ("park_b", (const void *) t3) == 1);
   printf ("parked thread left its stub at batch end; %lu rseq aborts, "
-	  "%lu stub hits, B made %ld calls\n", st1.rseq_aborts, st1.bp_stub,
-	  (long) nb);
+	  "%lu stub hits, B made %ld calls; A had a CPU of its own: %s\n",
+	  st1.rseq_aborts, st1.bp_stub, (long) nb,
+	  atomic_load (&a_alone) ? "yes" : "no");
   return 0;
 }
