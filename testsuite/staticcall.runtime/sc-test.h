@@ -214,16 +214,17 @@ sc_test_sleep_ns (long ns)
    runtime's lock (dlopen, dlclose, fork): the lock is not fair, and a
    loop that takes it again at once can keep the other thread waiting
    for ever, on one CPU above all.  Called once a round, this sleeps as
-   long as the round took (at least 50 us), so that the loop holds the
-   lock at most half the time whatever the speed of the machine.  */
+   long as the round took, so that the loop holds the lock at most half
+   the time whatever the speed of the machine: at least 50 us, and at
+   most 1 ms (a round that waited for the lock is not a slow one).  */
 static inline void
 sc_test_pace (double *round_start)
 {
   double took = sc_test_now () - *round_start;
   if (took < 50e-6)
     took = 50e-6;
-  else if (took > 0.01)		/* a round that was preempted */
-    took = 0.01;
+  else if (took > 1e-3)
+    took = 1e-3;
   sc_test_sleep_ns ((long) (took * 1e9));
   *round_start = sc_test_now ();
 }
