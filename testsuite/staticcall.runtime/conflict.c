@@ -63,6 +63,7 @@ state_of (const void *addr)
 int
 main (void)
 {
+  sc_test_require_procmem ();		/* poke writes through it */
   static_call_for_each_site (collect, NULL);
   CHECK (nsites >= 3);
   const unsigned char *s0 = sites[0];

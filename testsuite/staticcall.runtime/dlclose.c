@@ -2,7 +2,9 @@
    patched to the current target when it loads, retargeted by updates in
    the executable, and unregistered by dlclose before its text goes away,
    so later updates never write into unmapped memory; another thread
-   updates the key the whole time.  */
+   updates the key the whole time (paced, so that dlopen and dlclose get
+   the runtime's lock).  200 rounds, or as many as 20 s allow (at least
+   20).  */
 /* { sc-module "dlclose-mod.c" } */
 /* { sc-options "-rdynamic" } */
 /* { sc-run "" } */
@@ -21,13 +23,18 @@ int (*shared_op) (int) STATIC_CALL (shared_op) = plus1;
 
 static atomic_int stop;
 
+static atomic_long churns;
+
 static void *
 churn (void *arg)
 {
+  double round = sc_test_now ();
   while (!atomic_load (&stop))
     {
       shared_op = plus2;
       shared_op = plus1;
+      atomic_fetch_add (&churns, 2);
+      sc_test_pace (&round);
     }
   return NULL;
 }
@@ -56,7 +63,9 @@ main (void)
   int base = count_sites ();
   pthread_t t;
   CHECK (pthread_create (&t, NULL, churn, NULL) == 0);
-  for (int i = 0; i < 200; i++)
+  double end = sc_test_now () + 20;
+  int rounds;
+  for (rounds = 0; rounds < 200 && sc_test_now () < end; rounds++)
     {
       void *h = dlopen (path, RTLD_NOW);
       CHECK (h);
@@ -72,6 +81,10 @@ main (void)
     }
   atomic_store (&stop, 1);
   pthread_join (t, NULL);
+  printf ("%d dlopen/dlclose rounds, %ld concurrent updates%s\n", rounds,
+	  atomic_load (&churns), rounds < 200 ? " (stopped on its 20 s bound)"
+	  : "");
+  CHECK (rounds >= 20 && atomic_load (&churns) > 0);
   CHECK (count_sites () == base);
 
   /* Quiet now: a freshly loaded module's sites go to the current target

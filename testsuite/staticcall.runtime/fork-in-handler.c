@@ -2,7 +2,8 @@
    that interrupted an update on the patching thread inherits the
    unfinished batch.  It must complete its own calls without writing
    code -- its code writer and stub area are its parent's -- and the
-   parent's sites must stay its own.  */
+   parent's sites must stay its own.  The 5 ms timer ticks about four
+   times in each 20 ms hold; the loop gives up after 20 s.  */
 /* { sc-run "STATICCALL_SLOWPATH_US=20000" } */
 /* { sc-run "STATICCALL_BP=trampoline STATICCALL_SLOWPATH_US=20000" } */
 #include <sys/time.h>
@@ -41,7 +42,9 @@ main (void)
   signal (SIGALRM, on_alarm);
   struct itimerval it = { { 0, 5000 }, { 0, 5000 } };
   setitimer (ITIMER_REAL, &it, NULL);
-  for (int n = 0; !child; n++)
+  double end = sc_test_now () + 20;
+  int n;
+  for (n = 0; !child && sc_test_now () < end; n++)
     {
       in_update = 1;
       static_call_update (op, (n & 1) ? add1 : add2);
@@ -49,6 +52,12 @@ main (void)
     }
   struct itimerval off = { { 0, 0 }, { 0, 0 } };
   setitimer (ITIMER_REAL, &off, NULL);
+  if (!child)
+    {
+      printf ("no timer signal interrupted any of %d updates in 20 s\n", n);
+      return 1;
+    }
+  printf ("forked from the handler during update %d\n", n);
 
   int status;
   CHECK (waitpid (child, &status, 0) == child);

@@ -1,6 +1,7 @@
 /* fork: never mid-batch, and the child patches its own code, not its
    parent's (the /proc/self/mem descriptor is reopened).  Another thread
-   updates continuously while the main thread forks.  */
+   updates continuously while the main thread forks (paced, so that fork
+   gets the runtime's lock).  */
 /* { sc-run "" } */
 /* { sc-run "STATICCALL_SLOWPATH_US=100" } */
 #define _GNU_SOURCE
@@ -19,13 +20,18 @@ int (*g) (void) STATIC_CALL (parent_only) = one;
 
 static atomic_int stop;
 
+static atomic_long churns;
+
 static void *
 churn (void *arg)
 {
+  double round = sc_test_now ();
   while (!atomic_load (&stop))
     {
       f = two;
       f = one;
+      atomic_fetch_add (&churns, 2);
+      sc_test_pace (&round);
     }
   return NULL;
 }
@@ -61,6 +67,7 @@ main (void)
     }
   atomic_store (&stop, 1);
   pthread_join (t, NULL);
+  printf ("20 forks during %ld updates\n", atomic_load (&churns));
 
   /* _Fork runs no fork handlers: the runtime must notice the new
      process by itself before writing code.  */

@@ -41,8 +41,11 @@ main (void)
 {
   pthread_t t;
   CHECK (pthread_create (&t, NULL, caller, NULL) == 0);
-  while (!atomic_load (&ready))
-    ;
+  if (!SC_TEST_WAIT (atomic_load (&ready), 20))
+    {
+      puts ("the caller thread did not start within 20 s");
+      return 1;
+    }
   struct static_call_stats before, after;
   static_call_get_stats (&before);
   for (int i = 0; i < 100; i++)

@@ -6,8 +6,14 @@
    finished call: A completes while the flag is still set.  Without the
    fence A would still be spinning in stub slot 0 when the next batches
    reuse that slot for thread B's hits, and would then run B's stub and
-   return into B's code.  */
-/* { sc-run "STATICCALL_BP=trampoline STATICCALL_SLOWPATH_US=20000" } */
+   return into B's code.
+
+   Each wait is bounded by elapsed time.  The 200 ms hold leaves a slow
+   or loaded machine time to see the int3 and to send A into its stub.
+   Only when A has a CPU of its own at real-time priority is its prompt
+   exit (20 ms) the fence's doing; elsewhere a preemption may have moved
+   it, and the test says so.  */
+/* { sc-run "STATICCALL_BP=trampoline STATICCALL_SLOWPATH_US=200000" } */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <sched.h>
@@ -42,6 +48,7 @@ pin (int n)
 }
 
 static int ncpus;
+static atomic_int a_alone;		/* A pinned, at real-time priority */
 
 static void *
 thread_a (void *arg)
@@ -53,7 +60,8 @@ thread_a (void *arg)
 	 machine preempts A then, which would abort it out of its stub
 	 by itself and hide a missing fence.  */
       struct sched_param sp = { .sched_priority = 1 };
-      pthread_setschedparam (pthread_self (), SCHED_FIFO, &sp);
+      if (pthread_setschedparam (pthread_self (), SCHED_FIFO, &sp) == 0)
+	atomic_store (&a_alone, 1);
     }
   while (!atomic_load (&go_a))
     ;
@@ -76,13 +84,6 @@ thread_b (void *arg)
       n++;
     }
   return (void *) n;
-}
-
-static void
-sleep_ms (int ms)
-{
-  struct timespec ts = { 0, ms * 1000000L };
-  nanosleep (&ts, NULL);
 }
 
 static const unsigned char *site_a;
@@ -115,17 +116,24 @@ main (void)
   CHECK (pthread_create (&a, NULL, thread_a, NULL) == 0);
   CHECK (pthread_create (&b, NULL, thread_b, NULL) == 0);
 
-  /* Update park_a in the background (its int3 phase lasts 20 ms) and
+  /* Update park_a in the background (its int3 phase lasts 200 ms) and
      let thread A run into the breakpoint, then into a stub, where it
      spins.  */
   static_call_for_each_site (find_site_a, NULL);
   CHECK (site_a != NULL);
   CHECK (pthread_create (&up, NULL, update_a, (void *) t2) == 0);
-  while (*(volatile const unsigned char *) site_a != 0xcc)
-    usleep (100);				/* the int3 phase has begun */
+  if (!SC_TEST_WAIT (*(volatile const unsigned char *) site_a == 0xcc, 20))
+    {
+      puts ("park_a's int3 did not show within 20 s");
+      return 1;
+    }
   atomic_store (&go_a, 1);
-  sleep_ms (5);
-  CHECK (sc_test_stub_hits () >= 1);			/* A went into a stub */
+  /* A went into a stub, within the hold,  */
+  if (!SC_TEST_WAIT (sc_test_stub_hits () >= 1, 0.15))
+    {
+      puts ("A did not reach a stub within 150 ms of the int3");
+      return 1;
+    }
   CHECK (atomic_load (&a_result) == -1);	/* and is parked there */
   pthread_join (up, NULL);
 
@@ -133,8 +141,18 @@ main (void)
      new stubs still park.  The fence moves it out at once; the wait is
      short because this kernel also aborts a spinning thread now and
      then (about every 100 ms here), which would hide a missing fence.  */
-  for (int i = 0; i < 20 && atomic_load (&a_result) == -1; i++)
-    sleep_ms (1);
+  double retired = sc_test_now ();
+  int prompt = SC_TEST_WAIT (atomic_load (&a_result) != -1, 0.02);
+  if (!prompt)
+    {
+      SC_TEST_WAIT (atomic_load (&a_result) != -1, 5);
+      printf ("A left its stub %.0f ms after the batch retired%s\n",
+	      (sc_test_now () - retired) * 1e3,
+	      atomic_load (&a_alone) ? "" : " (A shares its CPU here: a "
+	      "preemption, not the fence, may have moved it)");
+      /* With a CPU of its own, only a missing fence keeps A there.  */
+      CHECK (!atomic_load (&a_alone));
+    }
   CHECK (atomic_load (&a_result) == 201);
   struct static_call_stats st0;
   static_call_get_stats (&st0);
@@ -157,7 +175,8 @@ main (void)
   CHECK (st1.bp_stub > stubs);
   CHECK (sc_test_expect_direct ("park_b", (const void *) t3) == 1);
   printf ("parked thread left its stub at batch end; %lu rseq aborts, "
-	  "%lu stub hits, B made %ld calls\n", st1.rseq_aborts, st1.bp_stub,
-	  (long) nb);
+	  "%lu stub hits, B made %ld calls; A had a CPU of its own: %s\n",
+	  st1.rseq_aborts, st1.bp_stub, (long) nb,
+	  atomic_load (&a_alone) ? "yes" : "no");
   return 0;
 }

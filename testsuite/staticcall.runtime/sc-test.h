@@ -5,12 +5,16 @@
 #ifndef SC_TEST_H
 #define SC_TEST_H
 
+#include <fcntl.h>
+#include <linux/membarrier.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/rseq.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -141,6 +145,175 @@ sc_test_map_far (const void *near, const unsigned char *code, size_t len)
   CHECK (mprotect (far, 4096, PROT_READ | PROT_EXEC) == 0);
   CHECK (!sc_test_reachable (near, far));
   return far;
+}
+
+/* ---- Time bounds ----------------------------------------------------
+
+   A test that loops until something has happened enough times also
+   stops at a bound on elapsed time, so that it ends well within the
+   driver's timeout on a slow or loaded machine whatever the rate of
+   events there.  When it stops on that bound it says how far it got,
+   and passes only if the property was exercised enough.  */
+
+/* Seconds since an arbitrary origin, monotonic.  */
+static inline double
+sc_test_now (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Sleep NS nanoseconds of elapsed time, whatever interrupts it.  */
+static inline void
+sc_test_sleep_ns (long ns)
+{
+  struct timespec until;
+  clock_gettime (CLOCK_MONOTONIC, &until);
+  until.tv_sec += ns / 1000000000L;
+  until.tv_nsec += ns % 1000000000L;
+  if (until.tv_nsec >= 1000000000L)
+    {
+      until.tv_sec++;
+      until.tv_nsec -= 1000000000L;
+    }
+  while (clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL))
+    ;
+}
+
+/* Wait until COND holds, at most SECONDS; the value is whether it
+   held.  Sleeps between looks, so that on one CPU the thread it waits
+   for gets to run.  */
+#define SC_TEST_WAIT(cond, seconds)					\
+  __extension__ ({							\
+    double sc_end_ = sc_test_now () + (seconds);			\
+    int sc_ok_;								\
+    while (!(sc_ok_ = !!(cond)) && sc_test_now () < sc_end_)		\
+      sc_test_sleep_ns (50000);						\
+    sc_ok_ || (cond);							\
+  })
+
+/* For a thread that updates in a loop while another needs the
+   runtime's lock (dlopen, dlclose, fork): the lock is not fair, and a
+   loop that takes it again at once can keep the other thread waiting
+   for ever, on one CPU above all.  Called once a round, this sleeps as
+   long as the round took, so that the loop holds the lock at most half
+   the time whatever the speed of the machine: at least 50 us, and at
+   most 1 ms (a round that waited for the lock is not a slow one).  */
+static inline void
+sc_test_pace (double *round_start)
+{
+  double took = sc_test_now () - *round_start;
+  if (took < 50e-6)
+    took = 50e-6;
+  else if (took > 1e-3)
+    took = 1e-3;
+  sc_test_sleep_ns ((long) (took * 1e9));
+  *round_start = sc_test_now ();
+}
+
+/* ---- Kernel features --------------------------------------------------
+
+   A test that needs a kernel feature the machine lacks is UNSUPPORTED,
+   not FAIL (nor PASS, having tested nothing): it prints
+   "unsupported: REASON" and exits with status 77, which runtime.exp and
+   shared.exp report as UNSUPPORTED.  SC_TEST_PRETEND_MISSING (a list of
+   feature names: membarrier, rseq, procmem) makes a feature look
+   missing, to check that path.  */
+
+#define SC_TEST_UNSUPPORTED 77
+
+__attribute__ ((noreturn, format (printf, 1, 2))) static void
+sc_test_unsupported (const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  printf ("unsupported: ");
+  vprintf (fmt, ap);
+  printf ("\n");
+  va_end (ap);
+  fflush (stdout);
+  _exit (SC_TEST_UNSUPPORTED);
+}
+
+static inline int
+sc_test_pretend_missing (const char *feature)
+{
+  const char *v = getenv ("SC_TEST_PRETEND_MISSING");
+  size_t n = strlen (feature);
+  for (const char *p = v; p && (p = strstr (p, feature)); p += n)
+    if ((p == v || p[-1] == ' ' || p[-1] == ',')
+	&& (p[n] == 0 || p[n] == ' ' || p[n] == ','))
+      return 1;
+  return 0;
+}
+
+/* Serialising every core after a code write: the runtime uses
+   membarrier's SYNC_CORE command, or on x86 the plain expedited one;
+   without either it never leaves the trampolines.  */
+static inline void
+sc_test_require_membarrier (void)
+{
+  int cmds = (int) syscall (SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+  if (cmds < 0 || sc_test_pretend_missing ("membarrier")
+      || !(cmds & (MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE
+		   | MEMBARRIER_CMD_PRIVATE_EXPEDITED)))
+    sc_test_unsupported ("membarrier has neither "
+			 "MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE nor "
+			 "MEMBARRIER_CMD_PRIVATE_EXPEDITED");
+}
+
+/* The stubs of STATICCALL_BP=trampoline: the C library registered rseq
+   for this thread, and membarrier has RSEQ fences.  Without them the
+   runtime quietly emulates, and a stub test would test nothing.  */
+static inline void
+sc_test_require_rseq (void)
+{
+  int cmds = (int) syscall (SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+  if (sc_test_pretend_missing ("rseq") || __rseq_size == 0)
+    sc_test_unsupported ("no rseq registration (kernel without rseq, or "
+			 "glibc.pthread.rseq=0)");
+  struct rseq *rs = (struct rseq *) ((char *) __builtin_thread_pointer ()
+				     + __rseq_offset);
+  if ((int32_t) __atomic_load_n (&rs->cpu_id, __ATOMIC_RELAXED) < 0)
+    sc_test_unsupported ("no rseq registration for the main thread");
+  if (cmds < 0 || !(cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ))
+    sc_test_unsupported ("membarrier has no "
+			 "MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ");
+}
+
+/* Writes to this process's own code through /proc/self/mem (the
+   runtime's default writer; some hardened kernels forbid them).  Writes
+   one byte of code back unchanged.  */
+static inline void
+sc_test_require_procmem (void)
+{
+  const unsigned char *code = (const unsigned char *) sc_test_pretend_missing;
+  int fd = open ("/proc/self/mem", O_RDWR | O_CLOEXEC);
+  int ok = fd >= 0
+	   && pwrite (fd, code, 1, (off_t) (uintptr_t) code) == 1;
+  if (fd >= 0)
+    close (fd);
+  if (!ok || sc_test_pretend_missing ("procmem"))
+    sc_test_unsupported ("cannot write code through /proc/self/mem");
+}
+
+/* What every runtime test needs, and what the environment it runs in
+   asks for: membarrier always; rseq for the stubs; /proc/self/mem when
+   that writer is forced.  */
+__attribute__ ((constructor)) static void
+sc_test_require_features (void)
+{
+  /* Line by line, so that what a test said about how far it got is not
+     lost in the buffer when a CHECK aborts.  */
+  setvbuf (stdout, NULL, _IOLBF, 0);
+  sc_test_require_membarrier ();
+  const char *v = getenv ("STATICCALL_BP");
+  if (v && !strcmp (v, "trampoline"))
+    sc_test_require_rseq ();
+  v = getenv ("STATICCALL_WRITER");
+  if (v && !strcmp (v, "procmem"))
+    sc_test_require_procmem ();
 }
 
 /* Calls completed through a stub (STATICCALL_BP=trampoline) so far.  */

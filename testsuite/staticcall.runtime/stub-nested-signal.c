@@ -21,7 +21,10 @@
 	SIGUSR1 handler's code on the main program's stack.
    Each arming hands the thread a ticket that its stub checks and
    consumes, so at step 5 T goes to the abort handler and re-executes
-   site A, which by then calls t2.  */
+   site A, which by then calls t2.
+
+   Every wait for another thread gives up after 20 s, saying which step
+   did not come (each batch holds its int3 for 200 ms).  */
 /* { sc-run "STATICCALL_BP=trampoline STATICCALL_SLOWPATH_US=200000" } */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -61,8 +64,12 @@ on_usr1 (int sig)
 {
   (void) sig;
   atomic_store (&phase, 1);		/* off stub 0, in a handler */
-  while (atomic_load (&phase) != 2)	/* batch 2 holds its int3 */
-    sched_yield ();
+  if (!SC_TEST_WAIT (atomic_load (&phase) == 2, 20)) /* batch 2's int3 */
+    {
+      static const char msg[] = "batch 2 did not start within 20 s\n";
+      write (2, msg, sizeof msg - 1);
+      _exit (1);
+    }
   unsigned long before = sc_test_stub_hits ();
   b_result = fb (2);
   b_stubs = sc_test_stub_hits () - before;
@@ -99,10 +106,13 @@ find_sites (const struct static_call_site_info *s, void *arg)
 }
 
 static void
-wait_for_int3 (const unsigned char *site)
+wait_for_int3 (const unsigned char *site, const char *which)
 {
-  while (*(volatile const unsigned char *) site != 0xcc)
-    sched_yield ();
+  if (!SC_TEST_WAIT (*(volatile const unsigned char *) site == 0xcc, 20))
+    {
+      printf ("%s's int3 did not show within 20 s\n", which);
+      exit (1);
+    }
 }
 
 int
@@ -119,16 +129,20 @@ main (void)
   /* Batch 1: T traps at site A and is sent to stub 0 (steps 1-3).  */
   pthread_t up, t;
   CHECK (pthread_create (&up, NULL, update, (void *) 1) == 0);
-  wait_for_int3 (site_a);
+  wait_for_int3 (site_a, "site A");
   CHECK (pthread_create (&t, NULL, thread_t, NULL) == 0);
-  while (atomic_load (&phase) != 1)
-    sched_yield ();
+  if (!SC_TEST_WAIT (atomic_load (&phase) == 1, 20))
+    {
+      printf ("T did not reach its SIGUSR1 handler within 20 s (%d "
+	      "arming hooks ran)\n", atomic_load (&hook_runs));
+      return 1;
+    }
   pthread_join (up, NULL);		/* batch 1 retired */
   CHECK (atomic_load (&hook_runs) == 1);
 
   /* Batch 2: the SIGUSR1 handler traps at site B (step 4).  */
   CHECK (pthread_create (&up, NULL, update, (void *) 2) == 0);
-  wait_for_int3 (site_b);
+  wait_for_int3 (site_b, "site B");
   atomic_store (&phase, 2);
   void *a_result;
   pthread_join (t, &a_result);		/* step 5 */

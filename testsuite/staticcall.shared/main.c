@@ -5,7 +5,9 @@
    and the libraries are mapped far apart) go through a near slot, and
    the test checks that at least one does; a forked child's update must
    not reach its parent's slots.  Then dlopen/call/dlclose
-   churn while another thread updates both keys.  */
+   churn while another thread updates both keys (paced, so that dlopen
+   and dlclose get the runtime's lock): 100 rounds, or as many as 20 s
+   allow (at least 10).  */
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -70,16 +72,20 @@ count_far (const struct static_call_site_info *s, void *arg)
 }
 
 static atomic_int stop;
+static atomic_long churns;
 
 static void *
 churn (void *arg)
 {
+  double round = sc_test_now ();
   for (int i = 0; !atomic_load (&stop); i++)
     {
       if (i & 1)
 	lib_sets_exe_key ((i & 2) ? exe_t1 : exe_t2);
       else
 	lib_key = (i & 2) ? lib_t1 : lib_t2;
+      atomic_fetch_add (&churns, 1);
+      sc_test_pace (&round);
     }
   return NULL;
 }
@@ -127,7 +133,9 @@ main (void)
   /* Churn: load, call, unload while another thread updates.  */
   pthread_t t;
   CHECK (pthread_create (&t, NULL, churn, NULL) == 0);
-  for (int i = 0; i < 100; i++)
+  double end = sc_test_now () + 20;
+  int rounds;
+  for (rounds = 0; rounds < 100 && sc_test_now () < end; rounds++)
     {
       load_module (&h);
       int r = mod_calls_lib_key (5);
@@ -140,6 +148,10 @@ main (void)
     }
   atomic_store (&stop, 1);
   pthread_join (t, NULL);
+  printf ("%d load/unload rounds during %ld updates%s\n", rounds,
+	  atomic_load (&churns),
+	  rounds < 100 ? " (stopped on its 20 s bound)" : "");
+  CHECK (rounds >= 10);
   expect (lib_key, exe_key, 0);
   puts ("shared keys ok");
   return 0;
