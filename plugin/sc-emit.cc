@@ -13,6 +13,7 @@
 
 #include "sc-plugin.h"
 #include "config/i386/i386-opts.h"
+#include "../runtime/unit-abi.h"
 
 /* From dwarf2out.h, which needs headers the plugin package lacks.  */
 extern bool dwarf2out_do_cfi_asm (void);
@@ -178,8 +179,7 @@ emit_key_records (FILE *f)
       assemble_name (f, asm_name (var));
       fprintf (f, "\n\t.quad\t.LSCN%u\n\t.quad\t", i);
       assemble_name (f, asm_name (TREE_VALUE (l)));
-      /* Flags: SC_KEY_INTERNAL.  */
-      fprintf (f, "\n\t.quad\t%d\n", internal ? 1 : 0);
+      fprintf (f, "\n\t.quad\t%d\n", internal ? SC_KEY_INTERNAL : 0);
     }
 }
 
@@ -233,7 +233,7 @@ sc_emit_finish_unit (void *, void *)
   site *s;
   FOR_EACH_VEC_ELT (sites, i, s)
     fprintf (f, "\t.long\t.LSCS%u - 5 - .\n\t.long\t.LSCK%u - . + %d\n",
-	     i, s->tramp, s->tail ? 1 : 0);
+	     i, s->tramp, s->tail ? SC_SITE_TAIL : SC_SITE_CALL);
 
   /* Padding the assembler put in front of each site: one byte per site
      in a section that is not loaded (no run-time cost), for
@@ -242,9 +242,9 @@ sc_emit_finish_unit (void *, void *)
   for (i = 0; i < sites.length (); i++)
     fprintf (f, "\t.byte\t.LSCS%u - 5 - .LSCP%u\n", i, i);
 
-  /* Unit flags: SC_UNIT_RETPOLINE.  */
   int unit_flags = (ix86_indirect_branch != indirect_branch_keep
-		    && ix86_indirect_branch != indirect_branch_unset);
+		    && ix86_indirect_branch != indirect_branch_unset
+		    ? SC_UNIT_RETPOLINE : 0);
   fprintf (f, "\t.section\t.data.rel.local,\"aw\"\n\t.balign\t8\n"
 	   ".LSC_unit:\n\t.long\t%d, %u, %u, %d\n"
 	   "\t.quad\t.LSC_sites\n\t.quad\t.LSC_keys\n",

@@ -51,10 +51,6 @@
 #define SC_RT_REGISTER "__static_call_register_unit"
 #define SC_RT_UNREGISTER "__static_call_unregister_unit"
 
-/* Version of the unit descriptor emitted by sc-emit.cc; must match
-   runtime/unit-abi.h.  */
-#define SC_UNIT_ABI_VERSION 2
-
 extern bool sc_verbose;
 /* False in a front end other than C's (or lto1's): the attribute is
    then refused and nothing else is done.  */
