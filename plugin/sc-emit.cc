@@ -7,8 +7,9 @@
        (through a retpoline under -mindirect-branch=thunk*);
      - a key record (runtime/unit-abi.h).
    Then the site table in .static_call_sites, the padding record in
-   .static_call_padding (not loaded), the unit descriptor, and a
-   constructor/destructor pair that register and unregister the unit.
+   .static_call_padding (not loaded), the unit descriptor, a pointer to
+   it in __static_call_units, and a constructor/destructor pair that
+   register and unregister the units of the object.
    The layout is described, and must be changed, in runtime/unit-abi.h.  */
 
 #include "sc-plugin.h"
@@ -183,6 +184,8 @@ emit_key_records (FILE *f)
     }
 }
 
+/* A constructor or destructor: RUNTIME_ENTRY (start, stop, self) with
+   the bounds of the object's unit pointers and this unit's own.  */
 static void
 emit_cdtor (FILE *f, const char *label, const char *runtime_entry,
 	    const char *array)
@@ -191,7 +194,10 @@ emit_cdtor (FILE *f, const char *label, const char *runtime_entry,
   fprintf (f, "%s:\n", label);
   if (flag_cf_protection & CF_BRANCH)
     fputs ("\tendbr64\n", f);
-  fprintf (f, "\tleaq\t.LSC_unit(%%rip), %%rdi\n\tjmp\t%s@PLT\n", runtime_entry);
+  fprintf (f, "\tleaq\t__start_" SC_UNITS_SECTION "(%%rip), %%rdi\n"
+	   "\tleaq\t__stop_" SC_UNITS_SECTION "(%%rip), %%rsi\n"
+	   "\tleaq\t.LSC_unit_ref(%%rip), %%rdx\n"
+	   "\tjmp\t%s@PLT\n", runtime_entry);
   fprintf (f, "\t.section\t%s,\"aw\"\n\t.balign\t8\n\t.quad\t%s\n",
 	   array, label);
 }
@@ -250,7 +256,21 @@ sc_emit_finish_unit (void *, void *)
 	   "\t.quad\t.LSC_sites\n\t.quad\t.LSC_keys\n",
 	   SC_UNIT_ABI_VERSION, sites.length (), n_tramps, unit_flags);
 
-  emit_cdtor (f, ".LSC_ctor", SC_RT_REGISTER, ".init_array");
-  emit_cdtor (f, ".LSC_dtor", SC_RT_UNREGISTER, ".fini_array");
+  /* The unit's pointer among its object's.  The bounds are hidden, so
+     that each object's constructors get that object's own; the
+     constructor's reference to the pointer keeps it through
+     --gc-sections, even with -z start-stop-gc.  */
+  fputs ("\t.section\t" SC_UNITS_SECTION ",\"aw\"\n\t.balign\t8\n"
+	 ".LSC_unit_ref:\n\t.quad\t.LSC_unit\n"
+	 "\t.hidden\t__start_" SC_UNITS_SECTION "\n"
+	 "\t.hidden\t__stop_" SC_UNITS_SECTION "\n", f);
+
+  /* Priority 100, below any a program may use: the object is registered
+     before any of its other constructors runs and unregistered after
+     all its other destructors ran, whatever the order of its units (an
+     LTO link orders partitions at will), so that none of them can call
+     a site whose near slot is gone.  */
+  emit_cdtor (f, ".LSC_ctor", SC_REGISTER_OBJECT, ".init_array.00100");
+  emit_cdtor (f, ".LSC_dtor", SC_UNREGISTER_OBJECT, ".fini_array.00100");
   fputs ("\t.popsection\n", f);
 }

@@ -4,10 +4,10 @@
    checks it; the manual's "Runtime internals" draws it):
 
    entry_points.c  the entry points of the generated code: register and
-		   unregister units, update a key
+		   unregister an object's units, update a key
    introspect.c    static_call_get_stats, static_call_for_each_site
    process.c       the global lock; start-up; fork and exit
-   registry.c      keys, units and sites
+   registry.c      keys, units and sites, and the objects they are of
    patch.c         one batch: the breakpoint protocol over many sites;
 		   owns every batch, the stuck one included
    site_insn.c     the instruction a site holds, and its route to a
@@ -66,10 +66,14 @@ struct sc_key
 {
   void **var;
   const char *name;
-  struct sc_site **sites;	/* sorted by address */
+  struct sc_site **sites;	/* sorted by address (registry.c) */
   size_t nsites, cap;
   bool internal;		/* a static pointer */
-  struct sc_key *next;		/* hash chain */
+  bool unsorted;		/* sites added out of order, not yet sorted */
+  unsigned long swept;		/* last removal that filtered its sites */
+  struct sc_key *next;		/* hash chain, by pointer */
+  struct sc_key *next_name;	/* hash chain, by name */
+  struct sc_key *next_unsorted;
 };
 
 struct sc_slot_area;
@@ -77,6 +81,8 @@ struct sc_slot_area;
 struct sc_unit_state
 {
   const struct sc_unit *desc;
+  const void *owner;		/* what registered it: its object, or
+				   itself for an older object's unit */
   struct sc_site *sites;
   struct sc_slot_area *slots;	/* near_slots.c, made on first need */
   bool slots_failed;
@@ -181,9 +187,12 @@ sc_hidden enum sc_route sc_site_insn_alloc_slot (struct sc_site *,
 sc_hidden int sc_patch_sites (struct sc_site **sites, size_t n);
 
 /* registry.c */
-sc_hidden int sc_registry_add_unit (const struct sc_unit *,
+sc_hidden int sc_registry_object_get (const void *id);
+sc_hidden bool sc_registry_object_put (const void *id);
+sc_hidden int sc_registry_add_unit (const struct sc_unit *, const void *owner,
 				    struct sc_site **to_patch);
-sc_hidden void sc_registry_remove_unit (const struct sc_unit *);
+sc_hidden void sc_registry_sort_keys (void);
+sc_hidden void sc_registry_remove (const void *owner);
 sc_hidden struct sc_key *sc_registry_key (void **var);
 sc_hidden const struct sc_unit_state *sc_registry_units (void);
 

@@ -1,4 +1,5 @@
-/* staticcall runtime: the registry of keys, units and sites.
+/* staticcall runtime: the registry of keys, units and sites, and of
+   the objects that registered them.
 
    A key is identified by the address of its annotated pointer: every
    object reaches that one variable (through the GOT when it lives in
@@ -20,6 +21,60 @@ static struct sc_unit_state *units;
 
 #define KEY_BUCKETS 256
 static struct sc_key *key_table[KEY_BUCKETS];
+/* Keys of external pointers by name, to tell two pointers of one name
+   apart in constant time: an object may bring thousands of keys.  */
+static struct sc_key *name_table[KEY_BUCKETS];
+/* Keys whose sites were added out of address order.  */
+static struct sc_key *unsorted_keys;
+static unsigned long sweeps;
+
+/* A loaded object whose units registered together: counted by its
+   units' constructors, so that its last destructor unregisters it.  */
+struct sc_object
+{
+  const void *id;
+  unsigned long ctors;
+  struct sc_object *next;
+};
+static struct sc_object *objects;
+
+/* A constructor of object ID ran.  Returns 1 when one of ID did already
+   (its units are registered), 0 for the first, -ENOMEM when the object
+   could not be recorded.  */
+int
+sc_registry_object_get (const void *id)
+{
+  for (struct sc_object *o = objects; o; o = o->next)
+    if (o->id == id)
+      {
+	o->ctors++;
+	return 1;
+      }
+  struct sc_object *o = malloc (sizeof *o);
+  if (!o)
+    return -ENOMEM;
+  o->id = id;
+  o->ctors = 1;
+  o->next = objects;
+  objects = o;
+  return 0;
+}
+
+/* A destructor of object ID ran.  Returns true when it was the last
+   one: the object is forgotten and its units must be removed.  */
+bool
+sc_registry_object_put (const void *id)
+{
+  struct sc_object **pp = &objects;
+  while (*pp && (*pp)->id != id)
+    pp = &(*pp)->next;
+  struct sc_object *o = *pp;
+  if (!o || --o->ctors)
+    return false;
+  *pp = o->next;
+  free (o);
+  return true;
+}
 
 static size_t
 key_bucket (void **var)
@@ -37,6 +92,15 @@ sc_registry_key (void **var)
   return NULL;
 }
 
+static size_t
+name_bucket (const char *name)
+{
+  size_t h = 5381;
+  for (const unsigned char *c = (const unsigned char *) name; *c; c++)
+    h = h * 33 + *c;
+  return h % KEY_BUCKETS;
+}
+
 /* A key names one pointer program-wide, except static pointers, which
    are each unit's own (a header may well define one).  */
 static void
@@ -44,11 +108,11 @@ check_new_key (const struct sc_key *k)
 {
   if (k->internal)
     return;
-  for (size_t b = 0; b < KEY_BUCKETS; b++)
-    for (struct sc_key *o = key_table[b]; o; o = o->next)
-      if (o != k && !o->internal && !strcmp (o->name, k->name))
-	sc_warn ("static call key '%s' names two pointers, %p and %p",
-		 k->name, (void *) o->var, (void *) k->var);
+  for (struct sc_key *o = name_table[name_bucket (k->name)]; o;
+       o = o->next_name)
+    if (o != k && !strcmp (o->name, k->name))
+      sc_warn ("static call key '%s' names two pointers, %p and %p",
+	       k->name, (void *) o->var, (void *) k->var);
 }
 
 static struct sc_key *
@@ -77,6 +141,12 @@ get_key (const struct sc_key_record *rec)
   size_t b = key_bucket (rec->var);
   k->next = key_table[b];
   key_table[b] = k;
+  if (!k->internal)
+    {
+      b = name_bucket (k->name);
+      k->next_name = name_table[b];
+      name_table[b] = k;
+    }
   return k;
 }
 
@@ -87,6 +157,20 @@ drop_key (struct sc_key *k)
   while (*pp != k)
     pp = &(*pp)->next;
   *pp = k->next;
+  if (!k->internal)
+    {
+      pp = &name_table[name_bucket (k->name)];
+      while (*pp != k)
+	pp = &(*pp)->next_name;
+      *pp = k->next_name;
+    }
+  if (k->unsorted)
+    {
+      pp = &unsorted_keys;
+      while (*pp != k)
+	pp = &(*pp)->next_unsorted;
+      *pp = k->next_unsorted;
+    }
   free (k->sites);
   free ((char *) k->name);
   free (k);
@@ -103,6 +187,12 @@ add_site_to_key (struct sc_key *k, struct sc_site *s)
 	return -ENOMEM;
       k->sites = v;
       k->cap = cap;
+    }
+  if (k->nsites && k->sites[k->nsites - 1]->addr > s->addr && !k->unsorted)
+    {
+      k->unsorted = true;
+      k->next_unsorted = unsorted_keys;
+      unsorted_keys = k;
     }
   k->sites[k->nsites++] = s;
   return 0;
@@ -137,13 +227,16 @@ check_initial_bytes (struct sc_site *s)
     }
 }
 
-/* File the sites of unit DESC under their keys.  TO_PATCH (room for
-   DESC->nsites) receives the sites that hold the call the compiler
-   emitted and are the runtime's to patch.  Returns how many, or
-   -errno when the unit cannot be registered (with a warning: its
-   sites stay on their trampolines).  */
+/* File the sites of unit DESC, registered by OWNER, under their keys.
+   TO_PATCH (room for DESC->nsites) receives the sites that hold the
+   call the compiler emitted and are the runtime's to patch.  Returns
+   how many, or -errno when the unit cannot be registered (with a
+   warning: its sites stay on their trampolines).  The keys' sites are
+   sorted again by sc_registry_sort_keys, once the caller has added all
+   the units it registers together.  */
 int
-sc_registry_add_unit (const struct sc_unit *desc, struct sc_site **to_patch)
+sc_registry_add_unit (const struct sc_unit *desc, const void *owner,
+		      struct sc_site **to_patch)
 {
   if (desc->version != SC_UNIT_ABI_VERSION)
     {
@@ -163,6 +256,7 @@ sc_registry_add_unit (const struct sc_unit *desc, struct sc_site **to_patch)
       return -ENOMEM;
     }
   u->desc = desc;
+  u->owner = owner;
   u->sites = sites;
 
   int n = 0;
@@ -189,49 +283,69 @@ sc_registry_add_unit (const struct sc_unit *desc, struct sc_site **to_patch)
       if (s->state == SC_SITE_MANAGED)
 	to_patch[n++] = s;
     }
-  /* Keep each key's sites sorted, so a batch of one key needs no sort.  */
-  for (uint32_t i = 0; i < desc->nkeys; i++)
-    {
-      struct sc_key *k = sc_registry_key (desc->keys[i].var);
-      if (k)
-	qsort (k->sites, k->nsites, sizeof *k->sites, compare_site_addr);
-    }
   u->next = units;
   units = u;
   return n;
 }
 
-/* Forget unit DESC (its object is going away): its sites leave their
-   keys, a key left without sites is forgotten, its slots are
-   unmapped.  */
+/* Keep each key's sites sorted, so a batch of one key needs no sort.  */
 void
-sc_registry_remove_unit (const struct sc_unit *desc)
+sc_registry_sort_keys (void)
 {
-  struct sc_unit_state **pp = &units;
-  while (*pp && (*pp)->desc != desc)
-    pp = &(*pp)->next;
-  struct sc_unit_state *u = *pp;
-  if (!u)
-    return;
-  *pp = u->next;
-
-  /* Once per key of the unit: a key may be freed here.  */
-  for (uint32_t i = 0; i < desc->nkeys; i++)
+  for (struct sc_key *k = unsorted_keys; k; k = k->next_unsorted)
     {
-      struct sc_key *k = sc_registry_key (desc->keys[i].var);
-      if (!k)
-	continue;
-      size_t keep = 0;
-      for (size_t j = 0; j < k->nsites; j++)
-	if (k->sites[j]->unit != u)
-	  k->sites[keep++] = k->sites[j];
-      k->nsites = keep;
-      if (keep == 0)
-	drop_key (k);
+      qsort (k->sites, k->nsites, sizeof *k->sites, compare_site_addr);
+      k->unsorted = false;
     }
-  sc_slots_release (u);
-  free (u->sites);
-  free (u);
+  unsorted_keys = NULL;
+}
+
+/* Forget the units OWNER registered (their object is going away): their
+   sites leave their keys, a key left without sites is forgotten, their
+   slots are unmapped.  */
+void
+sc_registry_remove (const void *owner)
+{
+  struct sc_unit_state *gone = NULL;
+  for (struct sc_unit_state **pp = &units; *pp;)
+    {
+      struct sc_unit_state *u = *pp;
+      if (u->owner != owner)
+	{
+	  pp = &u->next;
+	  continue;
+	}
+      *pp = u->next;
+      u->next = gone;
+      gone = u;
+    }
+
+  /* Each key once, however many of the units have sites of it: a key
+     may be freed here.  */
+  unsigned long sweep = ++sweeps;
+  for (struct sc_unit_state *u = gone; u; u = u->next)
+    for (uint32_t i = 0; i < u->desc->nkeys; i++)
+      {
+	struct sc_key *k = sc_registry_key (u->desc->keys[i].var);
+	if (!k || k->swept == sweep)
+	  continue;
+	k->swept = sweep;
+	size_t keep = 0;
+	for (size_t j = 0; j < k->nsites; j++)
+	  if (k->sites[j]->unit->owner != owner)
+	    k->sites[keep++] = k->sites[j];
+	k->nsites = keep;
+	if (keep == 0)
+	  drop_key (k);
+      }
+  while (gone)
+    {
+      struct sc_unit_state *u = gone;
+      gone = u->next;
+      sc_slots_release (u);
+      free (u->sites);
+      free (u);
+    }
 }
 
 /* The registered units, latest first, chained by next.  */

@@ -13,11 +13,22 @@
 	struct sc_site_record[nsites]
      .data.rel.local
 	struct sc_key_record[nkeys]   one per key with sites in the unit
-	struct sc_unit                the descriptor passed to
-				      __static_call_register_unit from the
-				      unit's constructor, and to
-				      __static_call_unregister_unit from
-				      its destructor.  */
+	struct sc_unit                the unit's descriptor
+     __static_call_units  ("aw")
+	const struct sc_unit *        a pointer to it
+
+   The link gathers the pointers of all the units of one executable or
+   shared object into its own __static_call_units section, bounded by
+   the linker-defined __start___static_call_units and
+   __stop___static_call_units, which every unit refers to as hidden so
+   that each object sees its own.  Each unit's constructor passes the
+   bounds and its own pointer to __static_call_register_object (the
+   first call registers and patches every unit of the object, in one
+   batch; the later ones only count), its destructor the same to
+   __static_call_unregister_object (the last one unregisters the
+   object).  Objects of older plugins have no such section: their
+   units register one by one, through __static_call_register_unit and
+   __static_call_unregister_unit, which stay.  */
 
 #ifndef SC_UNIT_ABI_H
 #define SC_UNIT_ABI_H
@@ -82,6 +93,12 @@ struct sc_unit
 };
 SC_ABI_ASSERT (sizeof (struct sc_unit) == 32,
 	       "a unit descriptor is four .long and two .quad");
+
+/* The section of the unit pointers, and the entry points the
+   constructor and the destructor of each unit call.  */
+#define SC_UNITS_SECTION "__static_call_units"
+#define SC_REGISTER_OBJECT "__static_call_register_object"
+#define SC_UNREGISTER_OBJECT "__static_call_unregister_object"
 
 static inline void *
 sc_site_address (const struct sc_site_record *r)
