@@ -7,12 +7,14 @@
        (through a retpoline under -mindirect-branch=thunk*);
      - a key record (runtime/unit-abi.h).
    Then the site table in .static_call_sites, the padding record in
-   .static_call_padding (not loaded), the unit descriptor, and a
-   constructor/destructor pair that register and unregister the unit.
+   .static_call_padding (not loaded), the unit descriptor, a pointer to
+   it in __static_call_units, and a constructor/destructor pair that
+   register and unregister the units of the object.
    The layout is described, and must be changed, in runtime/unit-abi.h.  */
 
 #include "sc-plugin.h"
 #include "config/i386/i386-opts.h"
+#include "../runtime/unit-abi.h"
 
 /* From dwarf2out.h, which needs headers the plugin package lacks.  */
 extern bool dwarf2out_do_cfi_asm (void);
@@ -178,11 +180,12 @@ emit_key_records (FILE *f)
       assemble_name (f, asm_name (var));
       fprintf (f, "\n\t.quad\t.LSCN%u\n\t.quad\t", i);
       assemble_name (f, asm_name (TREE_VALUE (l)));
-      /* Flags: SC_KEY_INTERNAL.  */
-      fprintf (f, "\n\t.quad\t%d\n", internal ? 1 : 0);
+      fprintf (f, "\n\t.quad\t%d\n", internal ? SC_KEY_INTERNAL : 0);
     }
 }
 
+/* A constructor or destructor: RUNTIME_ENTRY (start, stop, self) with
+   the bounds of the object's unit pointers and this unit's own.  */
 static void
 emit_cdtor (FILE *f, const char *label, const char *runtime_entry,
 	    const char *array)
@@ -191,7 +194,10 @@ emit_cdtor (FILE *f, const char *label, const char *runtime_entry,
   fprintf (f, "%s:\n", label);
   if (flag_cf_protection & CF_BRANCH)
     fputs ("\tendbr64\n", f);
-  fprintf (f, "\tleaq\t.LSC_unit(%%rip), %%rdi\n\tjmp\t%s@PLT\n", runtime_entry);
+  fprintf (f, "\tleaq\t__start_" SC_UNITS_SECTION "(%%rip), %%rdi\n"
+	   "\tleaq\t__stop_" SC_UNITS_SECTION "(%%rip), %%rsi\n"
+	   "\tleaq\t.LSC_unit_ref(%%rip), %%rdx\n"
+	   "\tjmp\t%s@PLT\n", runtime_entry);
   fprintf (f, "\t.section\t%s,\"aw\"\n\t.balign\t8\n\t.quad\t%s\n",
 	   array, label);
 }
@@ -233,7 +239,7 @@ sc_emit_finish_unit (void *, void *)
   site *s;
   FOR_EACH_VEC_ELT (sites, i, s)
     fprintf (f, "\t.long\t.LSCS%u - 5 - .\n\t.long\t.LSCK%u - . + %d\n",
-	     i, s->tramp, s->tail ? 1 : 0);
+	     i, s->tramp, s->tail ? SC_SITE_TAIL : SC_SITE_CALL);
 
   /* Padding the assembler put in front of each site: one byte per site
      in a section that is not loaded (no run-time cost), for
@@ -242,15 +248,29 @@ sc_emit_finish_unit (void *, void *)
   for (i = 0; i < sites.length (); i++)
     fprintf (f, "\t.byte\t.LSCS%u - 5 - .LSCP%u\n", i, i);
 
-  /* Unit flags: SC_UNIT_RETPOLINE.  */
   int unit_flags = (ix86_indirect_branch != indirect_branch_keep
-		    && ix86_indirect_branch != indirect_branch_unset);
+		    && ix86_indirect_branch != indirect_branch_unset
+		    ? SC_UNIT_RETPOLINE : 0);
   fprintf (f, "\t.section\t.data.rel.local,\"aw\"\n\t.balign\t8\n"
 	   ".LSC_unit:\n\t.long\t%d, %u, %u, %d\n"
 	   "\t.quad\t.LSC_sites\n\t.quad\t.LSC_keys\n",
 	   SC_UNIT_ABI_VERSION, sites.length (), n_tramps, unit_flags);
 
-  emit_cdtor (f, ".LSC_ctor", SC_RT_REGISTER, ".init_array");
-  emit_cdtor (f, ".LSC_dtor", SC_RT_UNREGISTER, ".fini_array");
+  /* The unit's pointer among its object's.  The bounds are hidden, so
+     that each object's constructors get that object's own; the
+     constructor's reference to the pointer keeps it through
+     --gc-sections, even with -z start-stop-gc.  */
+  fputs ("\t.section\t" SC_UNITS_SECTION ",\"aw\"\n\t.balign\t8\n"
+	 ".LSC_unit_ref:\n\t.quad\t.LSC_unit\n"
+	 "\t.hidden\t__start_" SC_UNITS_SECTION "\n"
+	 "\t.hidden\t__stop_" SC_UNITS_SECTION "\n", f);
+
+  /* Priority 100, below any a program may use: the object is registered
+     before any of its other constructors runs and unregistered after
+     all its other destructors ran, whatever the order of its units (an
+     LTO link orders partitions at will), so that none of them can call
+     a site whose near slot is gone.  */
+  emit_cdtor (f, ".LSC_ctor", SC_REGISTER_OBJECT, ".init_array.00100");
+  emit_cdtor (f, ".LSC_dtor", SC_UNREGISTER_OBJECT, ".fini_array.00100");
   fputs ("\t.popsection\n", f);
 }

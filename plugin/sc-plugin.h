@@ -19,14 +19,9 @@
    a second element when VAR is static.  */
 #define SC_TRAMP_ATTRIBUTE "static_call trampoline"
 
-/* Runtime entry points the generated code calls.  */
+/* The runtime entry point an assignment calls (those of the
+   constructors are in runtime/unit-abi.h).  */
 #define SC_RT_UPDATE "__static_call_update"
-#define SC_RT_REGISTER "__static_call_register_unit"
-#define SC_RT_UNREGISTER "__static_call_unregister_unit"
-
-/* Version of the unit descriptor emitted by sc-emit.cc; must match
-   runtime/unit-abi.h.  */
-#define SC_UNIT_ABI_VERSION 2
 
 extern bool sc_verbose;
 /* False in a front end other than C's (or lto1's): the attribute is

@@ -1,15 +1,27 @@
 /* staticcall runtime: internal declarations.
 
-   registry.c    keys, units and sites; the update and register entry
-		 points; the global lock; fork handling
-   patch.c       one batch: the breakpoint protocol over many sites
-   text_writer.c how code bytes get written (/proc/self/mem, mprotect)
-   sync_cores.c  membarrier: serialise every core of the process
-   trap.c        the SIGTRAP handler: completes calls that hit a site
-		 under patch (emulate, stub, self-hit)
-   stub_area.c   per-hit stubs for the STI-shadow (rseq) handler path
-   near_slots.c  slots near the sites for targets beyond rel32 reach
-   config.c      environment variables  */
+   The files, each calling only files below it (tools/runtime-layers.sh
+   checks it; the manual's "Runtime internals" draws it):
+
+   entry_points.c  the entry points of the generated code: register and
+		   unregister an object's units, update a key
+   introspect.c    static_call_get_stats, static_call_for_each_site
+   process.c       the global lock; start-up; fork and exit
+   registry.c      keys, units and sites, and the objects they are of
+   patch.c         one batch: the breakpoint protocol over many sites;
+		   owns every batch, the stuck one included
+   site_insn.c     the instruction a site holds, and its route to a
+		   target (direct, near slot, trampoline)
+   trap.c          the SIGTRAP handler: completes calls that hit a site
+		   under patch (self-hit, emulate, stub); its path
+   stub_area.c     per-hit stubs for the STI-shadow (rseq) handler path
+   rseq_abort.S    the stubs' rseq abort handler and its counter
+   near_slots.c    slots near the sites for targets beyond rel32 reach
+   text_writer.c   how code bytes get written (/proc/self/mem, mprotect)
+   sync_cores.c    membarrier: serialise every core of the process
+   sigmask_guard.c keeps SIGTRAP deliverable (interposes mask setters)
+   config.c        environment variables, read once
+   util.c          warnings, the thread id, the counters  */
 
 #ifndef SC_INTERNAL_H
 #define SC_INTERNAL_H
@@ -54,10 +66,14 @@ struct sc_key
 {
   void **var;
   const char *name;
-  struct sc_site **sites;	/* sorted by address */
+  struct sc_site **sites;	/* sorted by address (registry.c) */
   size_t nsites, cap;
   bool internal;		/* a static pointer */
-  struct sc_key *next;		/* hash chain */
+  bool unsorted;		/* sites added out of order, not yet sorted */
+  unsigned long swept;		/* last removal that filtered its sites */
+  struct sc_key *next;		/* hash chain, by pointer */
+  struct sc_key *next_name;	/* hash chain, by name */
+  struct sc_key *next_unsorted;
 };
 
 struct sc_slot_area;
@@ -65,6 +81,8 @@ struct sc_slot_area;
 struct sc_unit_state
 {
   const struct sc_unit *desc;
+  const void *owner;		/* what registered it: its object, or
+				   itself for an older object's unit */
   struct sc_site *sites;
   struct sc_slot_area *slots;	/* near_slots.c, made on first need */
   bool slots_failed;
@@ -90,29 +108,33 @@ struct sc_batch
   pid_t pid;		/* process that made the batch */
 };
 
-/* config.c */
+/* util.c */
+sc_hidden void sc_warn (const char *fmt, ...)
+  __attribute__ ((format (printf, 1, 2)));
+sc_hidden void sc_warn_set_quiet (bool);
+sc_hidden pid_t sc_gettid (void);
+sc_hidden void sc_gettid_after_fork (void);
+
+/* Counters; see struct static_call_stats.  */
+sc_hidden extern struct static_call_stats sc_stats;
+#define SC_COUNT(field) \
+  __atomic_fetch_add (&sc_stats.field, 1, __ATOMIC_RELAXED)
+#define SC_COUNT_N(field, n) \
+  __atomic_fetch_add (&sc_stats.field, (n), __ATOMIC_RELAXED)
+
+/* config.c: set by sc_config_load at start-up, read-only after.  */
 enum sc_bp_path { SC_BP_EMULATE, SC_BP_TRAMPOLINE };
 struct sc_config
 {
-  enum sc_bp_path bp;
+  enum sc_bp_path bp;	/* asked for; trap.c knows the one in use */
   unsigned slowpath_us;
   const char *writer;	/* NULL: automatic */
-  bool quiet;
 };
-sc_hidden extern struct sc_config sc_config;
+sc_hidden extern const struct sc_config *const sc_config;
 sc_hidden void sc_config_load (void);
-sc_hidden void sc_warn (const char *fmt, ...)
-  __attribute__ ((format (printf, 1, 2)));
 
 /* sigmask_guard.c */
 sc_hidden void sc_warn_if_guard_bypassed (void);
-
-/* text_writer.c */
-sc_hidden int sc_writer_init (void);
-sc_hidden int sc_writer_begin (const struct sc_batch *);
-sc_hidden int sc_text_write (void *addr, const void *src, size_t len);
-sc_hidden void sc_writer_end (const struct sc_batch *);
-sc_hidden int sc_writer_after_fork (void);
 
 /* sync_cores.c */
 sc_hidden int sc_sync_init (void);
@@ -121,12 +143,12 @@ sc_hidden bool sc_rseq_fence_init (void);
 sc_hidden void sc_rseq_fence (void);
 sc_hidden void sc_sync_after_fork (void);
 
-/* patch.c */
-enum sc_route { SC_ROUTE_DIRECT, SC_ROUTE_SLOT, SC_ROUTE_TRAMPOLINE };
-sc_hidden int sc_patch_sites (struct sc_site **sites, size_t n);
-sc_hidden enum sc_route sc_site_bytes_for (struct sc_site *, void *target,
-					   bool use_slot,
-					   unsigned char out[SC_INSN_LEN]);
+/* text_writer.c */
+sc_hidden int sc_writer_init (void);
+sc_hidden int sc_writer_begin (const struct sc_batch *);
+sc_hidden int sc_text_write (void *addr, const void *src, size_t len);
+sc_hidden void sc_writer_end (const struct sc_batch *);
+sc_hidden int sc_writer_after_fork (void);
 
 /* near_slots.c */
 sc_hidden void *sc_slot_for (struct sc_site *, void *target);
@@ -134,14 +156,6 @@ sc_hidden bool sc_is_slot (const struct sc_unit_state *, const void *addr);
 sc_hidden const void *sc_slot_target (const struct sc_unit_state *,
 				      const void *addr);
 sc_hidden void sc_slots_release (struct sc_unit_state *);
-
-/* trap.c */
-sc_hidden int sc_trap_install (void);
-sc_hidden void sc_trap_publish (struct sc_batch *);
-sc_hidden void sc_trap_retire (void);
-sc_hidden void sc_trap_keep (struct sc_batch *);
-sc_hidden const struct sc_batch *sc_trap_stuck (void);
-sc_hidden void sc_trap_after_fork (void);
 
 /* stub_area.c */
 sc_hidden bool sc_stubs_init (void);
@@ -151,16 +165,48 @@ sc_hidden void *sc_stub_for_call (const struct sc_patch *, uint32_t *ticket);
 sc_hidden void sc_stub_enter (void *uc, void *stub, uint32_t ticket,
 			      unsigned char *site);
 sc_hidden bool sc_rseq_registered (void);
-sc_hidden void sc_stubs_after_fork (void);
+sc_hidden bool sc_stubs_after_fork (void);
+
+/* trap.c */
+sc_hidden int sc_trap_init (void);
+sc_hidden int sc_trap_install (void);
+sc_hidden void sc_trap_publish (const struct sc_batch *);
+sc_hidden void sc_trap_retire (void);
+sc_hidden void sc_trap_keep (const struct sc_batch *);
+sc_hidden void sc_trap_after_fork (void);
+
+/* site_insn.c */
+enum sc_route { SC_ROUTE_DIRECT, SC_ROUTE_SLOT, SC_ROUTE_TRAMPOLINE };
+sc_hidden void sc_site_insn (const struct sc_site *, const void *dest,
+			     unsigned char out[SC_INSN_LEN]);
+sc_hidden enum sc_route sc_site_insn_alloc_slot (struct sc_site *,
+						 void *target,
+						 unsigned char out[SC_INSN_LEN]);
+
+/* patch.c */
+sc_hidden int sc_patch_sites (struct sc_site **sites, size_t n);
 
 /* registry.c */
-sc_hidden pid_t sc_gettid (void);
+sc_hidden int sc_registry_object_get (const void *id);
+sc_hidden bool sc_registry_object_put (const void *id);
+sc_hidden int sc_registry_add_unit (const struct sc_unit *, const void *owner,
+				    struct sc_site **to_patch);
+sc_hidden void sc_registry_sort_keys (void);
+sc_hidden void sc_registry_remove (const void *owner);
+sc_hidden struct sc_key *sc_registry_key (void **var);
+sc_hidden const struct sc_unit_state *sc_registry_units (void);
 
-/* Counters; see struct static_call_stats.  */
-sc_hidden extern struct static_call_stats sc_stats;
-#define SC_COUNT(field) \
-  __atomic_fetch_add (&sc_stats.field, 1, __ATOMIC_RELAXED)
-#define SC_COUNT_N(field, n) \
-  __atomic_fetch_add (&sc_stats.field, (n), __ATOMIC_RELAXED)
+/* process.c */
+enum sc_patching
+{
+  SC_PATCH_YES,
+  SC_PATCH_NO,			/* the process cannot write code */
+  SC_PATCH_NOT_IN_CHILD		/* nor this child of fork, which says so */
+};
+sc_hidden void sc_lock (void);
+sc_hidden void sc_unlock (void);
+sc_hidden void sc_init_locked (void);
+sc_hidden enum sc_patching sc_patching_locked (void);
+sc_hidden bool sc_exiting_locked (void);
 
 #endif /* SC_INTERNAL_H */

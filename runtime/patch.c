@@ -16,7 +16,11 @@
    Writes are coalesced: neighbouring sites of one object are written
    with one call, the bytes between them rewritten with their own
    values (which is harmless to a core running them).  Called with the
-   registry lock held.  */
+   registry lock held.
+
+   Every batch is allocated and freed here; the trap handler only looks
+   at the published one (sc_trap_publish, sc_trap_retire) and at the
+   stuck one (sc_trap_keep).  */
 
 #include "config.h"
 
@@ -35,28 +39,24 @@
 
 static unsigned char chunk_buf[CHUNK_MAX];
 
-/* The bytes that make site S go to TARGET: a direct call/jmp when
-   TARGET is within rel32 reach; else, when USE_SLOT, a near slot
-   holding TARGET (near_slots.c); else the site's trampoline, which
-   reads the pointer.  A NULL target also uses the trampoline, so that
-   the call faults as plain C would.  */
-enum sc_route
-sc_site_bytes_for (struct sc_site *s, void *target, bool use_slot,
-		   unsigned char out[SC_INSN_LEN])
+/* The batch whose code writes failed, if any, with its sites: the trap
+   handler knows it too (sc_trap_keep), and the next batch takes its
+   sites in again.  Allocated and freed here only.  */
+static struct sc_batch *stuck;
+
+/* Make B (heap-allocated, or NULL) the stuck batch; free the one it
+   replaces once no handler can be looking at it.  */
+static void
+keep_stuck (struct sc_batch *b)
 {
-  intptr_t next = (intptr_t) s->addr + SC_INSN_LEN;
-  enum sc_route route = SC_ROUTE_DIRECT;
-  intptr_t rel = (intptr_t) target - next;
-  if (!target || rel != (int32_t) rel)
+  struct sc_batch *old = stuck;
+  stuck = b;
+  sc_trap_keep (b);
+  if (old)
     {
-      void *slot = target && use_slot ? sc_slot_for (s, target) : NULL;
-      route = slot ? SC_ROUTE_SLOT : SC_ROUTE_TRAMPOLINE;
-      rel = (intptr_t) (slot ? slot : s->tramp) - next;
+      free (old->p);
+      free (old);
     }
-  int32_t rel32 = (int32_t) rel;
-  out[0] = s->kind == SC_SITE_TAIL ? SC_OP_JMP : SC_OP_CALL;
-  memcpy (out + 1, &rel32, 4);
-  return route;
 }
 
 static int
@@ -76,7 +76,7 @@ plan_site (struct sc_site *s, struct sc_batch *b)
 
   void *target = __atomic_load_n (s->key->var, __ATOMIC_ACQUIRE);
   unsigned char want[SC_INSN_LEN];
-  enum sc_route route = sc_site_bytes_for (s, target, true, want);
+  enum sc_route route = sc_site_insn_alloc_slot (s, target, want);
 
   unsigned char now[SC_INSN_LEN];
   memcpy (now, s->addr, SC_INSN_LEN);
@@ -187,7 +187,7 @@ write_phase (const struct sc_batch *b, int phase)
 static void
 hold_slow_path (void)
 {
-  if (!sc_config.slowpath_us)
+  if (!sc_config->slowpath_us)
     return;
   /* Hold until an absolute deadline: a sleep restarted with its
      remaining time never ends when the updating thread's own signal
@@ -195,8 +195,8 @@ hold_slow_path (void)
      the time advances between them.  */
   struct timespec until;
   clock_gettime (CLOCK_MONOTONIC, &until);
-  until.tv_sec += sc_config.slowpath_us / 1000000;
-  until.tv_nsec += (long) (sc_config.slowpath_us % 1000000) * 1000;
+  until.tv_sec += sc_config->slowpath_us / 1000000;
+  until.tv_nsec += (long) (sc_config->slowpath_us % 1000000) * 1000;
   if (until.tv_nsec >= 1000000000L)
     {
       until.tv_sec++;
@@ -214,7 +214,7 @@ int
 sc_patch_sites (struct sc_site **sites, size_t n)
 {
   /* Sites a failed batch left with its int3 are taken in again.  */
-  const struct sc_batch *left = sc_trap_stuck ();
+  const struct sc_batch *left = stuck;
   size_t n_left = left ? left->n : 0;
   struct sc_batch b = { .p = malloc ((n + n_left) * sizeof *b.p), .n = 0 };
   if (!b.p && n + n_left)
@@ -229,7 +229,7 @@ sc_patch_sites (struct sc_site **sites, size_t n)
   if (b.n == 0)
     {
       free (b.p);
-      sc_trap_keep (NULL);
+      keep_stuck (NULL);
       return status;
     }
   /* One key's sites are kept sorted (registry.c), so a batch usually
@@ -283,7 +283,7 @@ sc_patch_sites (struct sc_site **sites, size_t n)
       if (keep)
 	{
 	  *keep = b;
-	  sc_trap_keep (keep);
+	  keep_stuck (keep);
 	}
       sc_trap_retire ();
       sc_writer_end (&b);
@@ -293,7 +293,7 @@ sc_patch_sites (struct sc_site **sites, size_t n)
     }
   sc_trap_retire ();
   sc_writer_end (&b);
-  sc_trap_keep (NULL);
+  keep_stuck (NULL);
 
   for (size_t i = 0; i < b.n; i++)
     {

@@ -1,132 +1,79 @@
-/* staticcall runtime: the registry of keys, units and sites, and the
-   entry points the plugin's generated code calls.
+/* staticcall runtime: the registry of keys, units and sites, and of
+   the objects that registered them.
 
    A key is identified by the address of its annotated pointer: every
    object reaches that one variable (through the GOT when it lives in
    another object), so a key is one key across the whole process.  Its
    name is only for messages.
 
-   One global lock serialises registration, updates and patching; fork
-   takes it first (pthread_atfork), so a child never starts mid-batch.  */
+   Bookkeeping only: what to patch is decided by the caller
+   (entry_points.c).  Called with the lock held (process.c).  */
 
 #include "config.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include "internal.h"
 
-struct static_call_stats sc_stats;
-extern unsigned long __static_call_rseq_abort_count sc_hidden;
-
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static bool initialized;
-static bool can_patch;
-static bool cannot_patch_in_child;
-static bool exiting;
 static struct sc_unit_state *units;
 
 #define KEY_BUCKETS 256
 static struct sc_key *key_table[KEY_BUCKETS];
+/* Keys of external pointers by name, to tell two pointers of one name
+   apart in constant time: an object may bring thousands of keys.  */
+static struct sc_key *name_table[KEY_BUCKETS];
+/* Keys whose sites were added out of address order.  */
+static struct sc_key *unsorted_keys;
+static unsigned long sweeps;
 
-static __thread int last_status;
-
-/* The thread's id, cached: the trap handler needs it on every hit, and
-   the system call was an eighth of a hit's cost.  Initial-exec TLS, so
-   reading it from a signal handler never allocates.  */
-static __thread pid_t cached_tid __attribute__ ((tls_model ("initial-exec")));
-
-pid_t
-sc_gettid (void)
+/* A loaded object whose units registered together: counted by its
+   units' constructors, so that its last destructor unregisters it.  */
+struct sc_object
 {
-  if (!cached_tid)
-    cached_tid = (pid_t) syscall (SYS_gettid);
-  return cached_tid;
+  const void *id;
+  unsigned long ctors;
+  struct sc_object *next;
+};
+static struct sc_object *objects;
+
+/* A constructor of object ID ran.  Returns 1 when one of ID did already
+   (its units are registered), 0 for the first, -ENOMEM when the object
+   could not be recorded.  */
+int
+sc_registry_object_get (const void *id)
+{
+  for (struct sc_object *o = objects; o; o = o->next)
+    if (o->id == id)
+      {
+	o->ctors++;
+	return 1;
+      }
+  struct sc_object *o = malloc (sizeof *o);
+  if (!o)
+    return -ENOMEM;
+  o->id = id;
+  o->ctors = 1;
+  o->next = objects;
+  objects = o;
+  return 0;
 }
 
-static void
-fork_prepare (void)
+/* A destructor of object ID ran.  Returns true when it was the last
+   one: the object is forgotten and its units must be removed.  */
+bool
+sc_registry_object_put (const void *id)
 {
-  pthread_mutex_lock (&lock);
-}
-
-static void
-fork_parent (void)
-{
-  pthread_mutex_unlock (&lock);
-}
-
-static pid_t owner_pid;
-static void after_fork_locked (void);
-
-static void
-fork_child (void)
-{
-  after_fork_locked ();
-  pthread_mutex_unlock (&lock);
-}
-
-/* A new process (fork, also _Fork or clone without the fork handlers):
-   the /proc/self/mem descriptor, the membarrier registration, the stub
-   and slot areas (shared memory) and the cached thread id all belong to
-   the parent.  Called with the lock held, or in the child of fork.  */
-static void
-after_fork_locked (void)
-{
-  owner_pid = getpid ();
-  cached_tid = 0;
-  sc_trap_after_fork ();
-  bool can_write = sc_writer_after_fork () == 0;
-  sc_sync_after_fork ();
-  sc_stubs_after_fork ();
-  /* Sites already direct stay correct until an update, which then
-     cannot patch them: tell that update (and the user) rather than
-     pretend.  */
-  if (can_patch && (!can_write || sc_sync_init ()))
-    {
-      can_patch = false;
-      cannot_patch_in_child = true;
-    }
-}
-
-/* Before anything that writes code or uses per-process state.  */
-static void
-check_process_locked (void)
-{
-  if (getpid () != owner_pid)
-    after_fork_locked ();
-}
-
-/* At exit, units stay registered: other threads may still run their
-   code, and an update must still reach their sites.  */
-static void
-note_exit (void)
-{
-  pthread_mutex_lock (&lock);
-  exiting = true;
-  pthread_mutex_unlock (&lock);
-}
-
-static void
-init_locked (void)
-{
-  if (initialized)
-    return;
-  initialized = true;
-  owner_pid = getpid ();
-  sc_config_load ();
-  pthread_atfork (fork_prepare, fork_parent, fork_child);
-  atexit (note_exit);
-  can_patch = sc_writer_init () == 0 && sc_sync_init () == 0
-	      && sc_trap_install () == 0;
-  if (can_patch && sc_config.bp == SC_BP_TRAMPOLINE && !sc_stubs_init ())
-    sc_config.bp = SC_BP_EMULATE;
-  if (can_patch)
-    sc_warn_if_guard_bypassed ();
+  struct sc_object **pp = &objects;
+  while (*pp && (*pp)->id != id)
+    pp = &(*pp)->next;
+  struct sc_object *o = *pp;
+  if (!o || --o->ctors)
+    return false;
+  *pp = o->next;
+  free (o);
+  return true;
 }
 
 static size_t
@@ -136,13 +83,22 @@ key_bucket (void **var)
   return (h >> 3 ^ h >> 11) % KEY_BUCKETS;
 }
 
-static struct sc_key *
-find_key (void **var)
+struct sc_key *
+sc_registry_key (void **var)
 {
   for (struct sc_key *k = key_table[key_bucket (var)]; k; k = k->next)
     if (k->var == var)
       return k;
   return NULL;
+}
+
+static size_t
+name_bucket (const char *name)
+{
+  size_t h = 5381;
+  for (const unsigned char *c = (const unsigned char *) name; *c; c++)
+    h = h * 33 + *c;
+  return h % KEY_BUCKETS;
 }
 
 /* A key names one pointer program-wide, except static pointers, which
@@ -152,17 +108,17 @@ check_new_key (const struct sc_key *k)
 {
   if (k->internal)
     return;
-  for (size_t b = 0; b < KEY_BUCKETS; b++)
-    for (struct sc_key *o = key_table[b]; o; o = o->next)
-      if (o != k && !o->internal && !strcmp (o->name, k->name))
-	sc_warn ("static call key '%s' names two pointers, %p and %p",
-		 k->name, (void *) o->var, (void *) k->var);
+  for (struct sc_key *o = name_table[name_bucket (k->name)]; o;
+       o = o->next_name)
+    if (o != k && !strcmp (o->name, k->name))
+      sc_warn ("static call key '%s' names two pointers, %p and %p",
+	       k->name, (void *) o->var, (void *) k->var);
 }
 
 static struct sc_key *
 get_key (const struct sc_key_record *rec)
 {
-  struct sc_key *k = find_key (rec->var);
+  struct sc_key *k = sc_registry_key (rec->var);
   if (k)
     {
       if (strcmp (k->name, rec->name))
@@ -185,6 +141,12 @@ get_key (const struct sc_key_record *rec)
   size_t b = key_bucket (rec->var);
   k->next = key_table[b];
   key_table[b] = k;
+  if (!k->internal)
+    {
+      b = name_bucket (k->name);
+      k->next_name = name_table[b];
+      name_table[b] = k;
+    }
   return k;
 }
 
@@ -195,6 +157,20 @@ drop_key (struct sc_key *k)
   while (*pp != k)
     pp = &(*pp)->next;
   *pp = k->next;
+  if (!k->internal)
+    {
+      pp = &name_table[name_bucket (k->name)];
+      while (*pp != k)
+	pp = &(*pp)->next_name;
+      *pp = k->next_name;
+    }
+  if (k->unsorted)
+    {
+      pp = &unsorted_keys;
+      while (*pp != k)
+	pp = &(*pp)->next_unsorted;
+      *pp = k->next_unsorted;
+    }
   free (k->sites);
   free ((char *) k->name);
   free (k);
@@ -211,6 +187,12 @@ add_site_to_key (struct sc_key *k, struct sc_site *s)
 	return -ENOMEM;
       k->sites = v;
       k->cap = cap;
+    }
+  if (k->nsites && k->sites[k->nsites - 1]->addr > s->addr && !k->unsorted)
+    {
+      k->unsorted = true;
+      k->next_unsorted = unsorted_keys;
+      unsorted_keys = k;
     }
   k->sites[k->nsites++] = s;
   return 0;
@@ -231,7 +213,7 @@ check_initial_bytes (struct sc_site *s)
 {
   memcpy (s->cur, s->addr, SC_INSN_LEN);
   unsigned char want[SC_INSN_LEN];
-  sc_site_bytes_for (s, NULL, false, want);
+  sc_site_insn (s, s->tramp, want);
   /* A debugger's breakpoint already on byte 0 (set before the program
      ran): the rest is ours, and patch.c works under it.  */
   if (s->cur[0] == SC_OP_INT3 && !memcmp (s->cur + 1, want + 1, 4))
@@ -245,8 +227,16 @@ check_initial_bytes (struct sc_site *s)
     }
 }
 
-static int
-register_locked (const struct sc_unit *desc)
+/* File the sites of unit DESC, registered by OWNER, under their keys.
+   TO_PATCH (room for DESC->nsites) receives the sites that hold the
+   call the compiler emitted and are the runtime's to patch.  Returns
+   how many, or -errno when the unit cannot be registered (with a
+   warning: its sites stay on their trampolines).  The keys' sites are
+   sorted again by sc_registry_sort_keys, once the caller has added all
+   the units it registers together.  */
+int
+sc_registry_add_unit (const struct sc_unit *desc, const void *owner,
+		      struct sc_site **to_patch)
 {
   if (desc->version != SC_UNIT_ABI_VERSION)
     {
@@ -257,20 +247,19 @@ register_locked (const struct sc_unit *desc)
     }
   struct sc_unit_state *u = calloc (1, sizeof *u);
   struct sc_site *sites = calloc (desc->nsites, sizeof *sites);
-  struct sc_site **batch = malloc (desc->nsites * sizeof *batch);
-  if (!u || (desc->nsites && (!sites || !batch)))
+  if (!u || (desc->nsites && !sites))
     {
       free (u);
       free (sites);
-      free (batch);
       sc_warn ("out of memory registering %u call sites; they stay on "
 	       "their trampolines", desc->nsites);
       return -ENOMEM;
     }
   u->desc = desc;
+  u->owner = owner;
   u->sites = sites;
 
-  size_t n = 0;
+  int n = 0;
   for (uint32_t i = 0; i < desc->nsites; i++)
     {
       const struct sc_site_record *r = &desc->sites[i];
@@ -292,171 +281,76 @@ register_locked (const struct sc_unit *desc)
 	}
       check_initial_bytes (s);
       if (s->state == SC_SITE_MANAGED)
-	batch[n++] = s;
-    }
-  /* Keep each key's sites sorted, so a batch of one key needs no sort.  */
-  for (uint32_t i = 0; i < desc->nkeys; i++)
-    {
-      struct sc_key *k = find_key (desc->keys[i].var);
-      if (k)
-	qsort (k->sites, k->nsites, sizeof *k->sites, compare_site_addr);
+	to_patch[n++] = s;
     }
   u->next = units;
   units = u;
-
-  check_process_locked ();
-  int r = can_patch ? sc_patch_sites (batch, n) : 0;
-  free (batch);
-  return r;
+  return n;
 }
 
+/* Keep each key's sites sorted, so a batch of one key needs no sort.  */
 void
-__static_call_register_unit (const struct sc_unit *desc)
+sc_registry_sort_keys (void)
 {
-  pthread_mutex_lock (&lock);
-  init_locked ();
-  register_locked (desc);
-  pthread_mutex_unlock (&lock);
-}
-
-static void
-unregister_locked (const struct sc_unit *desc)
-{
-  struct sc_unit_state **pp = &units;
-  while (*pp && (*pp)->desc != desc)
-    pp = &(*pp)->next;
-  struct sc_unit_state *u = *pp;
-  if (!u)
-    return;
-  *pp = u->next;
-
-  /* Once per key of the unit: a key may be freed here.  */
-  for (uint32_t i = 0; i < desc->nkeys; i++)
+  for (struct sc_key *k = unsorted_keys; k; k = k->next_unsorted)
     {
-      struct sc_key *k = find_key (desc->keys[i].var);
-      if (!k)
-	continue;
-      size_t keep = 0;
-      for (size_t j = 0; j < k->nsites; j++)
-	if (k->sites[j]->unit != u)
-	  k->sites[keep++] = k->sites[j];
-      k->nsites = keep;
-      if (keep == 0)
-	drop_key (k);
+      qsort (k->sites, k->nsites, sizeof *k->sites, compare_site_addr);
+      k->unsorted = false;
     }
-  sc_slots_release (u);
-  free (u->sites);
-  free (u);
+  unsorted_keys = NULL;
 }
 
-/* Runs from the object's destructor: on dlclose, before its text is
-   unmapped, so no later batch writes into it.  */
+/* Forget the units OWNER registered (their object is going away): their
+   sites leave their keys, a key left without sites is forgotten, their
+   slots are unmapped.  */
 void
-__static_call_unregister_unit (const struct sc_unit *desc)
+sc_registry_remove (const void *owner)
 {
-  pthread_mutex_lock (&lock);
-  if (!exiting)
-    unregister_locked (desc);
-  pthread_mutex_unlock (&lock);
-}
-
-/* `var = fn' in code built with the plugin.  */
-void
-__static_call_update (void *var, void *fn)
-{
-  void **p = var;
-  int status = 0;
-  pthread_mutex_lock (&lock);
-  init_locked ();
-  SC_COUNT (updates);
-  /* First the pointer: trampolines and racing calls that trap see the
-     new target from here on; then the sites.  */
-  __atomic_store_n (p, fn, __ATOMIC_RELEASE);
-  struct sc_key *k = find_key (p);
-  if (k)
-    check_process_locked ();
-  if (k && can_patch)
-    status = sc_patch_sites (k->sites, k->nsites);
-  else if (k && cannot_patch_in_child)
+  struct sc_unit_state *gone = NULL;
+  for (struct sc_unit_state **pp = &units; *pp;)
     {
-      status = -EPERM;
-      sc_warn ("in this child of fork the runtime cannot write code: "
-	       "sites of key '%s' may still call the old target", k->name);
-    }
-  pthread_mutex_unlock (&lock);
-  last_status = status;
-}
-
-int
-__static_call_last_status (void)
-{
-  return last_status;
-}
-
-void
-__static_call_clear_status (void)
-{
-  last_status = 0;
-}
-
-void
-static_call_get_stats (struct static_call_stats *out)
-{
-  /* Without the lock, so that it can watch a batch in progress.  */
-  const unsigned long *from = (const unsigned long *) &sc_stats;
-  unsigned long *to = (unsigned long *) out;
-  for (size_t i = 0; i < sizeof sc_stats / sizeof *from; i++)
-    to[i] = __atomic_load_n (&from[i], __ATOMIC_RELAXED);
-  out->rseq_aborts = __atomic_load_n (&__static_call_rseq_abort_count,
-				      __ATOMIC_RELAXED);
-}
-
-static void
-describe_site (const struct sc_site *s, struct static_call_site_info *info)
-{
-  int32_t rel;
-  memcpy (&rel, s->cur + 1, 4);
-  const unsigned char *dest = s->addr + SC_INSN_LEN + rel;
-  info->addr = s->addr;
-  info->key = s->key->name;
-  info->var = s->key->var;
-  info->trampoline = s->tramp;
-  info->calls = dest;
-  info->tail = s->kind == SC_SITE_TAIL;
-  info->target = dest;
-  if (s->state == SC_SITE_REFUSED)
-    info->state = STATIC_CALL_SITE_REFUSED;
-  else if (dest == s->tramp)
-    {
-      info->state = STATIC_CALL_SITE_TRAMPOLINE;
-      info->target = __atomic_load_n (s->key->var, __ATOMIC_ACQUIRE);
-    }
-  else if (sc_is_slot (s->unit, dest))
-    {
-      info->state = STATIC_CALL_SITE_SLOT;
-      info->target = sc_slot_target (s->unit, dest);
-    }
-  else
-    info->state = STATIC_CALL_SITE_DIRECT;
-}
-
-int
-static_call_for_each_site (int (*fn) (const struct static_call_site_info *,
-				       void *),
-			   void *arg)
-{
-  int r = 0;
-  pthread_mutex_lock (&lock);
-  for (struct sc_unit_state *u = units; u && !r; u = u->next)
-    for (uint32_t i = 0; i < u->desc->nsites && !r; i++)
-      {
-	const struct sc_site *s = &u->sites[i];
-	if (!s->key)
+      struct sc_unit_state *u = *pp;
+      if (u->owner != owner)
+	{
+	  pp = &u->next;
 	  continue;
-	struct static_call_site_info info;
-	describe_site (s, &info);
-	r = fn (&info, arg);
+	}
+      *pp = u->next;
+      u->next = gone;
+      gone = u;
+    }
+
+  /* Each key once, however many of the units have sites of it: a key
+     may be freed here.  */
+  unsigned long sweep = ++sweeps;
+  for (struct sc_unit_state *u = gone; u; u = u->next)
+    for (uint32_t i = 0; i < u->desc->nkeys; i++)
+      {
+	struct sc_key *k = sc_registry_key (u->desc->keys[i].var);
+	if (!k || k->swept == sweep)
+	  continue;
+	k->swept = sweep;
+	size_t keep = 0;
+	for (size_t j = 0; j < k->nsites; j++)
+	  if (k->sites[j]->unit->owner != owner)
+	    k->sites[keep++] = k->sites[j];
+	k->nsites = keep;
+	if (keep == 0)
+	  drop_key (k);
       }
-  pthread_mutex_unlock (&lock);
-  return r;
+  while (gone)
+    {
+      struct sc_unit_state *u = gone;
+      gone = u->next;
+      sc_slots_release (u);
+      free (u->sites);
+      free (u);
+    }
+}
+
+/* The registered units, latest first, chained by next.  */
+const struct sc_unit_state *
+sc_registry_units (void)
+{
+  return units;
 }

@@ -20,4 +20,15 @@ __static_call_rseq_abort:
 	jmp	*%r11
 	.size	__static_call_rseq_abort, .-__static_call_rseq_abort
 
+	/* The count of aborts, the handler's own: static_call_get_stats
+	   reports it as rseq_aborts.  */
+	.bss
+	.p2align 3
+	.globl	__static_call_rseq_abort_count
+	.hidden	__static_call_rseq_abort_count
+	.type	__static_call_rseq_abort_count, @object
+	.size	__static_call_rseq_abort_count, 8
+__static_call_rseq_abort_count:
+	.zero	8
+
 	.section .note.GNU-stack,"",@progbits

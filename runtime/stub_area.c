@@ -92,7 +92,6 @@
 _Static_assert (STUB_COUNT == 1 << TICKET_SLOT_BITS, "ticket layout");
 
 extern const char __static_call_rseq_abort[] sc_hidden;
-sc_hidden unsigned long __static_call_rseq_abort_count;
 
 static unsigned char *rw, *rx;
 static atomic_size_t next_stub;
@@ -313,17 +312,17 @@ __static_call_debug_after_arm (void (*fn) (void))
 }
 
 /* In a child of fork the area is shared with the parent: its stubs must
-   not be written by the child.  Make a new one.  */
-void
+   not be written by the child.  Make a new one.  Returns whether the
+   child has stubs.  */
+bool
 sc_stubs_after_fork (void)
 {
   if (!rw)
-    return;
+    return false;
   munmap (rw, AREA_SIZE);
   munmap (rx, AREA_SIZE);
   rw = rx = NULL;
-  if (!sc_stubs_init ())
-    sc_config.bp = SC_BP_EMULATE;
+  return sc_stubs_init ();
 }
 
 /* Test hook: while *on is non-zero, new stubs spin at their start, so a

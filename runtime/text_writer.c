@@ -118,7 +118,7 @@ sc_writer_init (void)
     return writer == W_NONE ? -EPERM : 0;
   page_size = sysconf (_SC_PAGESIZE);
 
-  const char *want = sc_config.writer;
+  const char *want = sc_config->writer;
   int r_proc = -ENOTSUP, r_mprot = -ENOTSUP;
   if (!want || !strcmp (want, "procmem"))
     {

@@ -23,9 +23,14 @@
    A trap that is not at a site of the batch is someone else's: it goes
    to the handler installed before ours, or gets the default action.
 
-   Async-signal-safe: no allocation, no lock.  The batch is kept alive
-   by `in_flight': the patcher unpublishes it and then waits until no
-   handler is running before freeing it.  */
+   The path (emulate or stub) is chosen once, at start-up: the stub
+   path needs rseq and a stub area, and falls back to emulation without
+   them.
+
+   Async-signal-safe: no allocation, no lock.  The batches are the
+   patcher's (patch.c), which frees one only after sc_trap_retire or
+   sc_trap_keep said that no handler is looking at it any more: the
+   handlers count themselves in `in_flight'.  */
 
 #include "config.h"
 
@@ -34,7 +39,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/syscall.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sched.h>
 #include <ucontext.h>
@@ -42,12 +46,15 @@
 
 #include "internal.h"
 
-static struct sc_batch *_Atomic active;
+static const struct sc_batch *_Atomic active;
 /* The last batch whose code writes failed, if any: its sites may still
    hold its int3, so the handler keeps completing their calls (by
    emulation: nothing of it is ever retired) until a later batch, which
    takes them in again, succeeds.  */
-static struct sc_batch *_Atomic stuck;
+static const struct sc_batch *_Atomic stuck;
+/* How calls are completed: SC_BP_TRAMPOLINE only when sc_trap_init
+   could set up the stubs.  */
+static enum sc_bp_path path = SC_BP_EMULATE;
 static atomic_int in_flight;
 /* Batches published so far: tells two batches apart even when their
    descriptors share an address (they live on the patcher's stack).  */
@@ -107,7 +114,7 @@ complete_call (ucontext_t *uc, const struct sc_batch *b,
     }
   /* A thread without an rseq registration would never be moved out of
      a stub, so it could still be inside one when the stub is reused.  */
-  if (p->kind == SC_SITE_CALL && sc_config.bp == SC_BP_TRAMPOLINE
+  if (p->kind == SC_SITE_CALL && path == SC_BP_TRAMPOLINE
       && sc_rseq_registered () && getpid () == b->pid)
     {
       uint32_t ticket;
@@ -206,7 +213,7 @@ trap_handler (int sig, siginfo_t *si, void *ctx)
 	{
 	  atomic_fetch_add (&in_flight, 1);
 	  unsigned long gen = atomic_load (&generation);
-	  struct sc_batch *b = atomic_load (&active);
+	  const struct sc_batch *b = atomic_load (&active);
 	  const struct sc_patch *p = our_patch (b, site);
 	  if (p)
 	    complete_call (uc, b, p);
@@ -302,19 +309,32 @@ sc_trap_install (void)
   return 0;
 }
 
+/* At start-up: install the handler and choose its path.  */
+int
+sc_trap_init (void)
+{
+  int r = sc_trap_install ();
+  if (r == 0 && sc_config->bp == SC_BP_TRAMPOLINE && sc_stubs_init ())
+    path = SC_BP_TRAMPOLINE;
+  return r;
+}
+
 /* In a new process: a handler of the parent's that was running when it
-   forked left no handler here.  */
+   forked left no handler here, and the stub area is the parent's.
+   After sc_sync_after_fork (new stubs need a new rseq fence).  */
 void
 sc_trap_after_fork (void)
 {
   atomic_store (&in_flight, 0);
   chained_si = NULL;
+  if (path == SC_BP_TRAMPOLINE && !sc_stubs_after_fork ())
+    path = SC_BP_EMULATE;
 }
 
 void
-sc_trap_publish (struct sc_batch *b)
+sc_trap_publish (const struct sc_batch *b)
 {
-  if (sc_config.bp == SC_BP_TRAMPOLINE)
+  if (path == SC_BP_TRAMPOLINE)
     sc_stubs_reset ();
   /* The batch first, then the generation: a handler that saw no batch
      and then finds an int3 of this one must see a new generation and
@@ -323,25 +343,17 @@ sc_trap_publish (struct sc_batch *b)
   atomic_fetch_add (&generation, 1);
 }
 
-/* Make B (heap-allocated, or NULL) the stuck batch, and free the one it
-   replaces once no handler can be looking at it.  */
+/* Make B (or NULL) the stuck batch, instead of the one kept before.
+   When this returns, no handler is looking at that one any more: the
+   patcher may free it.  */
 void
-sc_trap_keep (struct sc_batch *b)
+sc_trap_keep (const struct sc_batch *b)
 {
-  struct sc_batch *old = atomic_exchange (&stuck, b);
+  const struct sc_batch *old = atomic_exchange (&stuck, b);
   if (!old)
     return;
   while (atomic_load (&in_flight))
     sched_yield ();
-  free (old->p);
-  free (old);
-}
-
-/* The stuck batch, for the patcher to take its sites in again.  */
-const struct sc_batch *
-sc_trap_stuck (void)
-{
-  return atomic_load (&stuck);
 }
 
 /* Unpublish the batch, wait for handlers still looking at it, and
@@ -352,6 +364,6 @@ sc_trap_retire (void)
   atomic_store (&active, NULL);
   while (atomic_load (&in_flight))
     sched_yield ();
-  if (sc_config.bp == SC_BP_TRAMPOLINE && sc_stubs_used ())
+  if (path == SC_BP_TRAMPOLINE && sc_stubs_used ())
     sc_rseq_fence ();
 }

@@ -12,6 +12,7 @@
 
 #include <elf.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../runtime/unit-abi.h"
 #include "x86-insn.h"
 
 #define TRAMP_PREFIX "__static_call_tramp_"
@@ -137,7 +139,7 @@ inspect (const char *path)
 	printf ("%s: 0 sites\n", path);
       return 0;
     }
-  size_t n = tab->sh_size / 8;
+  size_t n = tab->sh_size / sizeof (struct sc_site_record);
   size_t bad = 0, tails = 0;
   /* One byte per site, in table order: the assembler's padding in
      front of the site (absent in objects from older plugins).  */
@@ -147,11 +149,14 @@ inspect (const char *path)
   unsigned long pad_total = 0, pad_max = 0;
   for (size_t i = 0; i < n; i++)
     {
-      uint64_t rec = tab->sh_addr + 8 * i;
-      int32_t fields[2];
-      memcpy (fields, im.data + tab->sh_offset + 8 * i, 8);
-      uint64_t site = rec + fields[0];
-      bool tail = fields[1] & 3;
+      /* The fields are relative to their own address: compute with
+	 the record's address in the file's image, not in our copy.  */
+      uint64_t rec = tab->sh_addr + i * sizeof (struct sc_site_record);
+      struct sc_site_record r;
+      memcpy (&r, im.data + tab->sh_offset
+		  + i * sizeof (struct sc_site_record), sizeof r);
+      uint64_t site = rec + offsetof (struct sc_site_record, site) + r.site;
+      bool tail = (r.key & SC_SITE_KIND_MASK) != SC_SITE_CALL;
       tails += tail;
       const unsigned char *b = bytes_at (&im, site, 5);
       const char *why = NULL, *target_name = "?";

@@ -1,0 +1,156 @@
+/* staticcall runtime: the entry points the plugin's generated code
+   calls: the constructors and destructors of the units, and updates.
+
+   Each takes the global lock (process.c), files or forgets sites in the
+   registry (registry.c) and patches them (patch.c).  */
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+static __thread int last_status;
+
+/* Register the units DESCS[0..N) (NULL entries skipped) as OWNER's,
+   and patch all their sites in one batch.  */
+static int
+register_locked (const struct sc_unit *const *descs, size_t n,
+		 const void *owner)
+{
+  size_t total = 0;
+  for (size_t i = 0; i < n; i++)
+    if (descs[i])
+      total += descs[i]->nsites;
+  struct sc_site **batch = malloc (total * sizeof *batch);
+  if (!batch && total)
+    {
+      sc_warn ("out of memory registering %zu call sites; they stay on "
+	       "their trampolines", total);
+      return -ENOMEM;
+    }
+  size_t to_patch = 0;
+  bool added = false;
+  int r = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      if (!descs[i])
+	continue;
+      int got = sc_registry_add_unit (descs[i], owner, batch + to_patch);
+      if (got < 0)
+	r = got;
+      else
+	to_patch += got, added = true;
+    }
+  sc_registry_sort_keys ();
+  if (added && sc_patching_locked () == SC_PATCH_YES)
+    {
+      int p = sc_patch_sites (batch, to_patch);
+      if (p)
+	r = p;
+    }
+  free (batch);
+  return r;
+}
+
+/* From the constructor of each unit of an object built with the plugin:
+   START and STOP bound the object's own unit pointers (the linker
+   defines them per object), SELF is the calling unit's.  The first
+   call registers every unit of the object and patches all their sites
+   in one batch; the others only count.  */
+void
+__static_call_register_object (const struct sc_unit *const *start,
+			       const struct sc_unit *const *stop,
+			       const struct sc_unit *const *self)
+{
+  /* Bounds that do not hold the unit's own pointer are not its
+     object's (a link that did not resolve them per object): the unit
+     registers alone then, as an older object's would.  */
+  if (self < start || self >= stop)
+    start = self, stop = self + 1;
+  sc_lock ();
+  sc_init_locked ();
+  int seen = sc_registry_object_get (start);
+  if (seen == 0)
+    register_locked (start, stop - start, start);
+  else if (seen < 0)
+    sc_warn ("out of memory registering an object's %zu units; their "
+	     "sites stay on their trampolines", (size_t) (stop - start));
+  sc_unlock ();
+}
+
+/* From the destructor of each unit: on dlclose, before the object's
+   text is unmapped, so no later batch writes into it.  The last one
+   unregisters the object; until then an update (from another
+   destructor, say) still retargets all its sites.  */
+void
+__static_call_unregister_object (const struct sc_unit *const *start,
+				 const struct sc_unit *const *stop,
+				 const struct sc_unit *const *self)
+{
+  if (self < start || self >= stop)
+    start = self;
+  sc_lock ();
+  if (!sc_exiting_locked () && sc_registry_object_put (start))
+    sc_registry_remove (start);
+  sc_unlock ();
+}
+
+/* The same for one unit, from objects of older plugins, which have no
+   list of their units: one batch per unit.  */
+void
+__static_call_register_unit (const struct sc_unit *desc)
+{
+  sc_lock ();
+  sc_init_locked ();
+  register_locked (&desc, 1, desc);
+  sc_unlock ();
+}
+
+void
+__static_call_unregister_unit (const struct sc_unit *desc)
+{
+  sc_lock ();
+  if (!sc_exiting_locked ())
+    sc_registry_remove (desc);
+  sc_unlock ();
+}
+
+/* `var = fn' in code built with the plugin.  */
+void
+__static_call_update (void *var, void *fn)
+{
+  void **p = var;
+  int status = 0;
+  sc_lock ();
+  sc_init_locked ();
+  SC_COUNT (updates);
+  /* First the pointer: trampolines and racing calls that trap see the
+     new target from here on; then the sites.  */
+  __atomic_store_n (p, fn, __ATOMIC_RELEASE);
+  struct sc_key *k = sc_registry_key (p);
+  enum sc_patching can = k ? sc_patching_locked () : SC_PATCH_NO;
+  if (can == SC_PATCH_YES)
+    status = sc_patch_sites (k->sites, k->nsites);
+  else if (can == SC_PATCH_NOT_IN_CHILD)
+    {
+      status = -EPERM;
+      sc_warn ("in this child of fork the runtime cannot write code: "
+	       "sites of key '%s' may still call the old target", k->name);
+    }
+  sc_unlock ();
+  last_status = status;
+}
+
+int
+__static_call_last_status (void)
+{
+  return last_status;
+}
+
+void
+__static_call_clear_status (void)
+{
+  last_status = 0;
+}

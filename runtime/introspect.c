@@ -1,0 +1,73 @@
+/* staticcall runtime: what a program can ask about the runtime: its
+   counters and its registered sites (<static_call.h>).  */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "internal.h"
+
+extern unsigned long __static_call_rseq_abort_count sc_hidden;
+
+void
+static_call_get_stats (struct static_call_stats *out)
+{
+  /* Without the lock, so that it can watch a batch in progress.  */
+  const unsigned long *from = (const unsigned long *) &sc_stats;
+  unsigned long *to = (unsigned long *) out;
+  for (size_t i = 0; i < sizeof sc_stats / sizeof *from; i++)
+    to[i] = __atomic_load_n (&from[i], __ATOMIC_RELAXED);
+  out->rseq_aborts = __atomic_load_n (&__static_call_rseq_abort_count,
+				      __ATOMIC_RELAXED);
+}
+
+static void
+describe_site (const struct sc_site *s, struct static_call_site_info *info)
+{
+  int32_t rel;
+  memcpy (&rel, s->cur + 1, 4);
+  const unsigned char *dest = s->addr + SC_INSN_LEN + rel;
+  info->addr = s->addr;
+  info->key = s->key->name;
+  info->var = s->key->var;
+  info->trampoline = s->tramp;
+  info->calls = dest;
+  info->tail = s->kind == SC_SITE_TAIL;
+  info->target = dest;
+  if (s->state == SC_SITE_REFUSED)
+    info->state = STATIC_CALL_SITE_REFUSED;
+  else if (dest == s->tramp)
+    {
+      info->state = STATIC_CALL_SITE_TRAMPOLINE;
+      info->target = __atomic_load_n (s->key->var, __ATOMIC_ACQUIRE);
+    }
+  else if (sc_is_slot (s->unit, dest))
+    {
+      info->state = STATIC_CALL_SITE_SLOT;
+      info->target = sc_slot_target (s->unit, dest);
+    }
+  else
+    info->state = STATIC_CALL_SITE_DIRECT;
+}
+
+int
+static_call_for_each_site (int (*fn) (const struct static_call_site_info *,
+				       void *),
+			   void *arg)
+{
+  int r = 0;
+  sc_lock ();
+  for (const struct sc_unit_state *u = sc_registry_units (); u && !r;
+       u = u->next)
+    for (uint32_t i = 0; i < u->desc->nsites && !r; i++)
+      {
+	const struct sc_site *s = &u->sites[i];
+	if (!s->key)
+	  continue;
+	struct static_call_site_info info;
+	describe_site (s, &info);
+	r = fn (&info, arg);
+      }
+  sc_unlock ();
+  return r;
+}
