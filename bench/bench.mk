@@ -1,8 +1,10 @@
 # `make bench': build the benchmarks of bench/ with the plugin and the
 # runtime of this build tree, run them, and write their results as
-# JSON into $(BENCH_RESULTS).  Included from Makefile.am.  Takes about
-# 30 seconds on a 2-core machine, most of it compiling the generated
-# sites; doc/results.texi says how to read the tables.
+# JSON into $(BENCH_RESULTS), in the build tree (the source tree may be
+# read-only, and is shared by every build of it).  Included from
+# Makefile.am.  Takes about 30 seconds on a 2-core machine, most of it
+# compiling the generated sites; doc/results.texi says how to read the
+# tables.
 #
 #   bench/call-cost.c    cost per call: direct, patched site, site on
 #                        its trampoline, indirect, far target; built
@@ -17,7 +19,7 @@
 # Everything built goes to $(BENCH_OUT); `make bench-clean' removes it.
 
 BENCH_OUT = bench/out
-BENCH_RESULTS = $(abs_top_srcdir)/bench/results
+BENCH_RESULTS = $(abs_top_builddir)/bench/results
 PYTHON3 = python3
 BENCH_PLUGIN = $(abs_builddir)/.libs/staticcall.so
 BENCH_CFLAGS = -O2 -Wall -Wextra -fplugin=$(BENCH_PLUGIN) \
