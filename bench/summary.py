@@ -91,7 +91,7 @@ def main():
           "rounds, [q1, q3])")
     w = max(len(r[0]) for r in rows)
     for what, value, verdict, note in rows:
-        print("  %-*s  %-24s %s%s" % (w, what, value, verdict, note))
+        print("  %-*s  %-26s %s%s" % (w, what, value, verdict, note))
     for bp in ("emulate", "trampoline"):
         try:
             sp = load(d, "slow-path-" + bp)
