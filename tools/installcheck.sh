@@ -37,6 +37,7 @@ give_up () {
 if [ $installed = no ]; then
   # BUILD-DIR's configure arguments less those that say where things go
   # (they would install outside the temporary prefix) and the cache.
+  [ -x "$build/config.status" ] || give_up "$build is not a configured tree"
   eval "set -- $("$build/config.status" --config)" \
     || give_up "cannot read $build/config.status --config"
   for arg; do
