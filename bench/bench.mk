@@ -1,8 +1,10 @@
 # `make bench': build the benchmarks of bench/ with the plugin and the
 # runtime of this build tree, run them, and write their results as
-# JSON into $(BENCH_RESULTS).  Included from Makefile.am.  Takes about
-# 30 seconds on a 2-core machine, most of it compiling the generated
-# sites; doc/results.texi says how to read the tables.
+# JSON into $(BENCH_RESULTS), in the build tree (the source tree may be
+# read-only, and is shared by every build of it).  Included from
+# Makefile.am.  Takes about 30 seconds on a 2-core machine, most of it
+# compiling the generated sites; doc/results.texi says how to read the
+# tables.
 #
 #   bench/call-cost.c    cost per call: direct, patched site, site on
 #                        its trampoline, indirect, far target; built
@@ -11,13 +13,17 @@
 #                        key (sources from bench/gen-sites.py)
 #   bench/slow-path.c    cost of a call that hits a site under patch,
 #                        for STATICCALL_BP=emulate and trampoline
+#   bench/startup.c      start-up: syncs, batches and load time per site
+#                        of 100 units x 100 sites (bench/gen-startup.py),
+#                        as an executable and as a dlopen'ed module,
+#                        against the same built without the plugin
 #   bench/code-size.py   bytes per site: records, padding, .text
 #   bench/summary.py     the targets of doc/results.texi, met or not
 #
 # Everything built goes to $(BENCH_OUT); `make bench-clean' removes it.
 
 BENCH_OUT = bench/out
-BENCH_RESULTS = $(abs_top_srcdir)/bench/results
+BENCH_RESULTS = $(abs_top_builddir)/bench/results
 PYTHON3 = python3
 BENCH_PLUGIN = $(abs_builddir)/.libs/staticcall.so
 BENCH_CFLAGS = -O2 -Wall -Wextra -fplugin=$(BENCH_PLUGIN) \
@@ -67,7 +73,72 @@ $(BENCH_OUT)/slow-path: $(top_srcdir)/bench/slow-path.c $(BENCH_DEPS)
 	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) -pthread \
 	  $(top_srcdir)/bench/slow-path.c $(BENCH_LIBS) -o $@
 
-BENCH_EXES = $(BENCH_OUT)/call-cost $(BENCH_OUT)/call-cost-retpoline \
+# The start-up benchmark's program: the units bench/gen-startup.py
+# writes, each compiled with the plugin and without (-fPIC: the same
+# objects make the executable and the module).
+BENCH_STARTUP_UNITS = keys $(foreach a,0 1 2 3 4 5 6 7 8 9,\
+	$(foreach b,0 1 2 3 4 5 6 7 8 9,unit-$(a)$(b)))
+BENCH_STARTUP_SITES = 10000
+BENCH_STARTUP_PLUGIN_OBJS = \
+	$(BENCH_STARTUP_UNITS:%=$(BENCH_OUT)/startup-units/plugin/%.o)
+BENCH_STARTUP_PLAIN_OBJS = \
+	$(BENCH_STARTUP_UNITS:%=$(BENCH_OUT)/startup-units/plain/%.o)
+BENCH_PLAIN_CFLAGS = -O2 -Wall -Wextra -I$(abs_top_srcdir)/include \
+	-I$(abs_top_srcdir)/bench
+
+$(BENCH_OUT)/startup-units/src/%.c: $(top_srcdir)/bench/gen-startup.py
+	@$(MKDIR_P) $(@D)
+	$(AM_V_GEN)$(PYTHON3) $(top_srcdir)/bench/gen-startup.py $@
+
+$(BENCH_OUT)/startup-units/plugin/%.o: $(BENCH_OUT)/startup-units/src/%.c \
+		staticcall.la $(top_srcdir)/include/static_call.h
+	@$(MKDIR_P) $(@D)
+	$(AM_V_CC)$(CC) -O2 -fPIC -fplugin=$(BENCH_PLUGIN) \
+	  -I$(abs_top_srcdir)/include -c $< -o $@
+
+$(BENCH_OUT)/startup-units/plain/%.o: $(BENCH_OUT)/startup-units/src/%.c \
+		$(top_srcdir)/include/static_call.h
+	@$(MKDIR_P) $(@D)
+	$(AM_V_CC)$(CC) -O2 -fPIC -I$(abs_top_srcdir)/include -c $< -o $@
+
+$(BENCH_OUT)/startup-exe: $(top_srcdir)/bench/startup-main.c \
+		$(BENCH_STARTUP_PLUGIN_OBJS) $(BENCH_DEPS)
+	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) $(top_srcdir)/bench/startup-main.c \
+	  $(BENCH_STARTUP_PLUGIN_OBJS) $(BENCH_LIBS) -o $@
+
+$(BENCH_OUT)/startup-exe-plain: $(top_srcdir)/bench/startup-main.c \
+		$(BENCH_STARTUP_PLAIN_OBJS) $(top_srcdir)/bench/bench.h
+	$(AM_V_CCLD)$(CC) $(BENCH_PLAIN_CFLAGS) \
+	  $(top_srcdir)/bench/startup-main.c $(BENCH_STARTUP_PLAIN_OBJS) -o $@
+
+$(BENCH_OUT)/startup-mod.so: $(BENCH_STARTUP_PLUGIN_OBJS) libstaticcall.la
+	$(AM_V_CCLD)$(CC) -shared $(BENCH_STARTUP_PLUGIN_OBJS) $(BENCH_LIBS) \
+	  -o $@
+
+$(BENCH_OUT)/startup-mod-plain.so: $(BENCH_STARTUP_PLAIN_OBJS)
+	$(AM_V_CCLD)$(CC) -shared $(BENCH_STARTUP_PLAIN_OBJS) -o $@
+
+# The driver: built without the plugin, linked with the runtime, as a
+# program that loads modules with static calls is.
+$(BENCH_OUT)/startup: $(top_srcdir)/bench/startup.c $(BENCH_DEPS)
+	$(AM_V_CCLD)$(CC) $(BENCH_PLAIN_CFLAGS) $(top_srcdir)/bench/startup.c \
+	  $(BENCH_LIBS) -ldl -o $@
+
+BENCH_STARTUP = $(BENCH_OUT)/startup $(BENCH_OUT)/startup-exe \
+	$(BENCH_OUT)/startup-exe-plain $(BENCH_OUT)/startup-mod.so \
+	$(BENCH_OUT)/startup-mod-plain.so
+
+BENCH_STARTUP_RUN = $(BENCH_OUT)/startup --exe $(BENCH_OUT)/startup-exe \
+	  $(BENCH_OUT)/startup-exe-plain --mod $(BENCH_OUT)/startup-mod.so \
+	  $(BENCH_OUT)/startup-mod-plain.so --sites $(BENCH_STARTUP_SITES) \
+	  --units 100 -o $(BENCH_RESULTS)/startup.json
+
+# `make bench-startup': that benchmark alone (`make bench' runs it too).
+bench-startup: $(BENCH_STARTUP)
+	@$(MKDIR_P) $(BENCH_RESULTS)
+	$(BENCH_STARTUP_RUN)
+
+BENCH_EXES = $(BENCH_STARTUP) $(BENCH_OUT)/call-cost $(BENCH_OUT)/call-cost-retpoline \
 	$(BENCH_OUT)/update-cost $(BENCH_OUT)/slow-path
 
 # Only the plugin, the runtime and staticcall-sites, not `all': the
@@ -88,6 +159,7 @@ bench: bench-build
 	$(BENCH_OUT)/update-cost -o $(BENCH_RESULTS)/update-cost.json
 	STATICCALL_WRITER=mprotect $(BENCH_OUT)/update-cost \
 	  -o $(BENCH_RESULTS)/update-cost-mprotect.json
+	$(BENCH_STARTUP_RUN)
 	STATICCALL_BP=emulate STATICCALL_SLOWPATH_US=$(BENCH_SLOWPATH_US) \
 	  $(BENCH_OUT)/slow-path -o $(BENCH_RESULTS)/slow-path-emulate.json
 	STATICCALL_BP=trampoline STATICCALL_SLOWPATH_US=$(BENCH_SLOWPATH_US) \
@@ -105,5 +177,5 @@ bench: bench-build
 bench-clean:
 	rm -rf $(BENCH_OUT)
 
-.PHONY: bench bench-build bench-clean
-.PRECIOUS: $(BENCH_OUT)/sites-%.c
+.PHONY: bench bench-build bench-clean bench-startup
+.PRECIOUS: $(BENCH_OUT)/sites-%.c $(BENCH_OUT)/startup-units/src/%.c

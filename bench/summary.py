@@ -61,11 +61,37 @@ def main():
                "%d failed, %d bad" % (upd["failed_updates"],
                                       upd["bad_sites"]), False)
 
+    try:
+        st = load(d, "startup")
+    except OSError:
+        st = None
+    if st:
+        n = st["sites"]
+        for part, name in (("executable", "executable"),
+                           ("module", "dlopen'ed module")):
+            r = st[part]
+            target("3 syncs at load per object (%s)" % name,
+                   "%d-%d (%d-%d batches)" % (tuple(r["syncs"])
+                                              + tuple(r["batches"])),
+                   r["syncs"][1] <= 3)
+        for part, name in (("executable", "executable"),
+                           ("module", "dlopen'ed module")):
+            r = st[part]
+            e = r["extra_us"]
+            target("load <= 0.3 us per site (%s)" % name,
+                   "%.3f us [%.3f, %.3f]" % (r["us_per_site"], e["q1"] / n,
+                                             e["q3"] / n),
+                   r["us_per_site"] <= 0.3)
+        if st.get("bad_sites") or st.get("bad_check"):
+            target("start-up: every site registered, direct and right",
+                   "bad sites %d, bad result %d" % (st["bad_sites"],
+                                                    st["bad_check"]), False)
+
     print("== targets (reported, not asserted; medians over interleaved "
           "rounds, [q1, q3])")
     w = max(len(r[0]) for r in rows)
     for what, value, verdict, note in rows:
-        print("  %-*s  %-24s %s%s" % (w, what, value, verdict, note))
+        print("  %-*s  %-26s %s%s" % (w, what, value, verdict, note))
     for bp in ("emulate", "trampoline"):
         try:
             sp = load(d, "slow-path-" + bp)
