@@ -9,18 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 deps="gcc-11 g++-11 gcc-11-plugin-dev libgmp-dev make dejagnu autoconf \
 automake libtool texinfo pkg-config binutils"
-missing=
-for p in $deps; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" \
-    || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-  echo "run-tests-gcc11: installing$missing"
-  sudo=
-  [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing
-fi
+"$top/tools/install-deps.sh" $deps
 
 cd "$top"
 [ -x configure ] || autoreconf -fi >/dev/null

@@ -6,18 +6,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 deps="gcc g++ gcc-12-plugin-dev libgmp-dev make dejagnu autoconf automake \
 libtool texinfo pkg-config binutils valgrind"
-missing=
-for p in $deps; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" \
-    || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-  echo "setup: installing$missing"
-  sudo=
-  [ "$(id -u)" -eq 0 ] || sudo=sudo
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing
-fi
+"$top/tools/install-deps.sh" $deps
 
 cd "$top"
 [ -x configure ] || autoreconf -fi >/dev/null
