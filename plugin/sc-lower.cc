@@ -10,7 +10,17 @@
 	calls as for any direct call; sc-sites.cc later wraps the emitted
 	call instruction into a recorded, bundle-aligned site;
      3. every assignment `p = v' becomes __static_call_update (&p, v),
-	which stores V and retargets the key's sites.
+	which stores V and retargets the key's sites;
+     4. memcpy, memmove and memset into an annotated object, and GCC's
+	atomic builtins on a key, call the runtime's entries of the same
+	types instead (sc-tables.cc);
+     5. any other store into an annotated table that may write a key
+	(`t = x', `t.sub = x', `t = make ()', a compound literal) writes
+	a temporary that __static_call_update_range copies in, all its
+	keys retargeted in one batch (sc-tables.cc).
+   P above is an annotated pointer or a member of pointer-to-function
+   type of an annotated table, `t.m' or `t.sub.m' (its key is
+   `KEY.m', `KEY.sub.m').
 
    The pass runs before call-graph edges exist, so no edge has to be
    repaired, and before SSA, where the callee of `p (...)' is an
@@ -63,9 +73,11 @@ call_abi (const_tree fntype)
    trampoline of its own, declared with the call's type: GCC passes
    arguments by the convention of the callee's declaration.  */
 static tree
-get_trampoline (tree key, tree var, tree fntype)
+get_trampoline (tree key, tree var, tree fntype, HOST_WIDE_INT offset = 0,
+		tree ptr_type = NULL_TREE)
 {
-  tree var_type = TREE_TYPE (TREE_TYPE (var));
+  /* PTR_TYPE: the pointer's type, when VAR is a table.  */
+  tree var_type = TREE_TYPE (ptr_type ? ptr_type : TREE_TYPE (var));
   bool own_abi = call_abi (fntype) == call_abi (var_type);
   for (tree l = sc_lower_tramps; l; l = TREE_CHAIN (l))
     if (TREE_PURPOSE (l) == key
@@ -114,6 +126,12 @@ get_trampoline (tree key, tree var, tree fntype)
   tree value = tree_cons (key, var, internal ? integer_one_node : NULL_TREE);
   DECL_ATTRIBUTES (fn) = tree_cons (get_identifier (SC_TRAMP_ATTRIBUTE),
 				    value, NULL_TREE);
+  /* A table's member (KEY is then `TABLE-KEY.member'): the pointer is
+     at VAR + OFFSET.  */
+  if (offset)
+    DECL_ATTRIBUTES (fn)
+      = tree_cons (get_identifier (SC_TRAMP_OFFSET_ATTRIBUTE),
+		   size_int (offset), DECL_ATTRIBUTES (fn));
   sc_lower_tramps = tree_cons (key, fn, sc_lower_tramps);
   return fn;
 }
@@ -135,6 +153,16 @@ sc_trampoline_key (const_tree fndecl, tree *var, bool *internal)
   if (internal)
     *internal = TREE_CHAIN (value) != NULL_TREE;
   return TREE_PURPOSE (value);
+}
+
+/* The offset of a trampoline's pointer in its VAR: non-zero for a
+   member of a table.  */
+HOST_WIDE_INT
+sc_trampoline_offset (const_tree fndecl)
+{
+  tree attr = lookup_attribute (SC_TRAMP_OFFSET_ATTRIBUTE,
+				DECL_ATTRIBUTES (fndecl));
+  return attr ? tree_to_shwi (TREE_VALUE (attr)) : 0;
 }
 
 /* Single definitions of the function's artificial temporaries.  */
@@ -174,14 +202,15 @@ collect_temp_defs (function *fun, temp_defs *defs)
       }
 }
 
-/* The annotated variable that the value of FN was loaded from, looking
-   through single-definition temporaries and casts.  */
+/* The annotated pointer, or table member (sc_ref_key), that the value
+   of FN was loaded from, looking through single-definition temporaries
+   and casts.  */
 static tree
 callee_variable (tree fn, temp_defs *defs)
 {
   for (int depth = 0; fn && depth < 8; depth++)
     {
-      if (sc_var_key (fn))
+      if (sc_ref_key (fn, NULL, NULL))
 	return fn;
       if (TREE_CODE (fn) == SSA_NAME)
 	{
@@ -250,43 +279,47 @@ add_lto_reference (gimple_stmt_iterator *gsi, tree var)
   gsi_insert_before (gsi, ref, GSI_SAME_STMT);
 }
 
-/* Step 2.  */
+/* Step 2.  REF is an annotated pointer or a table's member.  */
 static void
-lower_call (gimple_stmt_iterator *gsi, gcall *call, tree var)
+lower_call (gimple_stmt_iterator *gsi, gcall *call, tree ref)
 {
+  tree var;
+  HOST_WIDE_INT offset;
+  tree key = sc_ref_key (ref, &var, &offset);
   if (flag_generate_lto || flag_generate_offload)
     add_lto_reference (gsi, var);
-  tree key = sc_var_key (var);
   gimple_call_set_fndecl (call, get_trampoline (key, var,
-						gimple_call_fntype (call)));
+						gimple_call_fntype (call),
+						offset, TREE_TYPE (ref)));
   if (sc_verbose)
     inform (user_location (gimple_location (call)),
-	    "call through %qD is static call site of key %qE", var, key);
+	    "call through %qE is static call site of key %qE", ref, key);
 }
 
-/* Step 3.  */
+/* Step 3.  REF is an annotated pointer or a table's member.  */
 static void
-lower_assignment (gimple_stmt_iterator *gsi, tree var)
+lower_assignment (gimple_stmt_iterator *gsi, tree ref)
 {
   gimple *stmt = gsi_stmt (*gsi);
   location_t loc = gimple_location (stmt);
   tree value = gimple_assign_rhs1 (stmt);
+  tree key = sc_ref_key (ref, NULL, NULL);
   if (!is_gimple_val (value))
     {
-      tree tmp = create_tmp_var (TREE_TYPE (var), "sc_new");
+      tree tmp = create_tmp_var (TYPE_MAIN_VARIANT (TREE_TYPE (ref)),
+				 "sc_new");
       gimple *load = gimple_build_assign (tmp, value);
       gimple_set_location (load, loc);
       gsi_insert_before (gsi, load, GSI_SAME_STMT);
       value = tmp;
     }
-  tree addr = build_fold_addr_expr (var);
+  tree addr = build_fold_addr_expr (unshare_expr (ref));
   gcall *call = gimple_build_call (get_update_decl (), 2, addr, value);
   gimple_set_location (call, loc);
   gsi_replace (gsi, call, false);
   if (sc_verbose)
     inform (user_location (loc),
-	    "assignment to %qD retargets static call key %qE",
-	    var, sc_var_key (var));
+	    "assignment to %qE retargets static call key %qE", ref, key);
 }
 
 static unsigned
@@ -305,23 +338,30 @@ lower_function (function *fun)
 
 	if (gcall *call = dyn_cast<gcall *> (stmt))
 	  {
-	    if (gimple_call_internal_p (call) || gimple_call_fndecl (call))
+	    /* Step 4 (sc-tables.cc).  */
+	    if (sc_lower_store_builtin (&gsi, call))
 	      continue;
-	    tree var = callee_variable (gimple_call_fn (call), &defs);
+	    tree var = NULL_TREE;
+	    if (!gimple_call_internal_p (call) && !gimple_call_fndecl (call))
+	      var = callee_variable (gimple_call_fn (call), &defs);
 	    if (var && gimple_call_chain (call))
 	      /* __builtin_call_with_static_chain: %r10 is live at the
 		 call, and the runtime's stub path uses it.  */
 	      warning_at (gimple_location (call), OPT_Wattributes,
-			  "call through %qD with a static chain is left "
+			  "call through %qE with a static chain is left "
 			  "an indirect call", var);
 	    else if (var)
 	      lower_call (&gsi, call, var);
+	    /* Step 5: `t = make ()'.  */
+	    sc_lower_table_store (&gsi);
 	  }
 	else if (gimple_assign_single_p (stmt))
 	  {
 	    tree lhs = gimple_assign_lhs (stmt);
-	    if (VAR_P (lhs) && sc_var_key (lhs))
+	    if (sc_ref_key (lhs, NULL, NULL))
 	      lower_assignment (&gsi, lhs);
+	    else
+	      sc_lower_table_store (&gsi);
 	  }
       }
   return 0;

@@ -40,6 +40,10 @@
 #define SC_OP_JMP 0xe9
 #define SC_OP_INT3 0xcc
 
+/* No object lives in the first page: a key record's pointer below it
+   is an undefined weak symbol plus a member's offset.  */
+#define SC_NO_OBJECT_BELOW 4096
+
 #define sc_hidden __attribute__ ((visibility ("hidden")))
 
 struct sc_key;
@@ -194,6 +198,8 @@ sc_hidden int sc_registry_add_unit (const struct sc_unit *, const void *owner,
 sc_hidden void sc_registry_sort_keys (void);
 sc_hidden void sc_registry_remove (const void *owner);
 sc_hidden struct sc_key *sc_registry_key (void **var);
+sc_hidden size_t sc_registry_keys_in (const void *lo, const void *hi,
+				      struct sc_key **out, size_t max);
 sc_hidden const struct sc_unit_state *sc_registry_units (void);
 
 /* process.c */

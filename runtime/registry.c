@@ -269,10 +269,12 @@ sc_registry_add_unit (const struct sc_unit *desc, const void *owner,
       s->kind = sc_site_kind (r);
       s->tramp = kr->tramp;
       s->unit = u;
-      /* A weak pointer that no object defines has address 0: its
-	 sites keep calling the trampoline, which faults as the plain
-	 call through it would.  */
-      s->key = kr->var ? get_key (kr) : NULL;
+      /* A weak pointer that no object defines has address 0 (a
+	 member of an undefined weak table: its offset, below a page):
+	 its sites keep calling the trampoline, which faults as the
+	 plain call through it would.  */
+      s->key = (uintptr_t) kr->var >= SC_NO_OBJECT_BELOW ? get_key (kr)
+						       : NULL;
       if (!s->key || add_site_to_key (s->key, s))
 	{
 	  /* Never patched: it keeps calling its trampoline.  */
@@ -353,4 +355,23 @@ const struct sc_unit_state *
 sc_registry_units (void)
 {
   return units;
+}
+
+/* The keys whose pointers lie in [LO, HI): up to MAX of them into OUT
+   (which may be NULL when MAX is 0).  Returns how many there are.  A
+   store into an ops table writes many keys at once.  */
+size_t
+sc_registry_keys_in (const void *lo, const void *hi, struct sc_key **out,
+		     size_t max)
+{
+  size_t n = 0;
+  for (size_t b = 0; b < KEY_BUCKETS; b++)
+    for (struct sc_key *k = key_table[b]; k; k = k->next)
+      if ((const void *) k->var >= lo && (const void *) k->var < hi)
+	{
+	  if (n < max)
+	    out[n] = k;
+	  n++;
+	}
+  return n;
 }
