@@ -123,10 +123,10 @@ handle_static_call_attribute (tree *node, tree name, tree args, int,
     {
       if (POINTER_TYPE_P (TREE_TYPE (decl)))
 	error_at (loc, "%qE attribute applies only to pointers to functions "
-		  "and structs of them; %qD points to data", name, decl);
+		  "and to structs; %qD points to data", name, decl);
       else
 	error_at (loc, "%qE attribute applies only to pointers to functions "
-		  "and structs of them; %qD has type %qT", name, decl,
+		  "and to structs; %qD has type %qT", name, decl,
 		  TREE_TYPE (decl));
       return NULL_TREE;
     }
