@@ -232,6 +232,35 @@ callee_variable (tree fn, temp_defs *defs)
   return NULL_TREE;
 }
 
+/* Where the value of FN, which callee_variable did not trace to a key,
+   was loaded from: the last single-definition source, for the verbose
+   note on a call that stays indirect.  */
+static tree
+callee_source (tree fn, temp_defs *defs)
+{
+  for (int depth = 0; fn && depth < 8; depth++)
+    {
+      tree next = NULL_TREE;
+      if (TREE_CODE (fn) == SSA_NAME)
+	{
+	  gimple *def = SSA_NAME_DEF_STMT (fn);
+	  if (def && is_gimple_assign (def)
+	      && (gimple_assign_single_p (def) || gimple_assign_cast_p (def)))
+	    next = gimple_assign_rhs1 (def);
+	}
+      else if (is_local_temp (fn))
+	{
+	  temp_def *d = defs->get (fn);
+	  if (d && d->count == 1)
+	    next = d->source;
+	}
+      if (!next)
+	return fn;
+      fn = next;
+    }
+  return fn;
+}
+
 /* Step 1: diagnose operands that would let code bypass the runtime.
    `&p' was already diagnosed in the function's body as parsed
    (sc_check_function_body).  */
@@ -352,6 +381,10 @@ lower_function (function *fun)
 			  "an indirect call", var);
 	    else if (var)
 	      lower_call (&gsi, call, var);
+	    else if (sc_verbose && !gimple_call_internal_p (call)
+		     && !gimple_call_fndecl (call))
+	      sc_note_indirect_call (call, callee_source (gimple_call_fn (call),
+							  &defs));
 	    /* Step 5: `t = make ()'.  */
 	    sc_lower_table_store (&gsi);
 	  }
@@ -359,7 +392,10 @@ lower_function (function *fun)
 	  {
 	    tree lhs = gimple_assign_lhs (stmt);
 	    if (sc_ref_key (lhs, NULL, NULL))
-	      lower_assignment (&gsi, lhs);
+	      {
+		if (!sc_lower_member_run (&gsi))
+		  lower_assignment (&gsi, lhs);
+	      }
 	    else
 	      sc_lower_table_store (&gsi);
 	  }

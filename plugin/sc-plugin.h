@@ -52,7 +52,7 @@ HOST_WIDE_INT sc_trampoline_offset (const_tree fndecl);
 SC_DECLARE_PASS (sites);
 
 /* sc-tables.cc: annotated structs (ops tables) and their stores.  */
-#define SC_TABLE_DECLS 5
+#define SC_TABLE_DECLS 6
 extern tree sc_table_decls[SC_TABLE_DECLS];
 bool sc_is_table (const_tree var);
 bool sc_check_table_type (tree decl, tree name);
@@ -61,6 +61,8 @@ bool sc_part_has_keys (tree ref);
 bool sc_allowed_address_use (tree fndecl, int arg, tree object);
 bool sc_lower_table_store (gimple_stmt_iterator *gsi);
 bool sc_lower_store_builtin (gimple_stmt_iterator *gsi, gcall *call);
+void sc_note_indirect_call (gcall *call, tree source);
+bool sc_lower_member_run (gimple_stmt_iterator *gsi);
 
 /* sc-emit.cc: the per-unit tables, trampolines and constructors.  */
 unsigned sc_emit_note_site (tree tramp, bool tail);

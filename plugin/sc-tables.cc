@@ -31,7 +31,8 @@ enum table_decl
   DECL_FILL,
   DECL_ATOMIC_STORE,
   DECL_ATOMIC_EXCHANGE,
-  DECL_ATOMIC_CAS
+  DECL_ATOMIC_CAS,
+  DECL_MEMBERS
 };
 
 static const char *const table_decl_names[SC_TABLE_DECLS] = {
@@ -40,6 +41,7 @@ static const char *const table_decl_names[SC_TABLE_DECLS] = {
   "__static_call_atomic_store_8",
   "__static_call_atomic_exchange_8",
   "__static_call_atomic_compare_exchange_8",
+  "__static_call_update_members",
 };
 
 /* The runtime entry WHICH, with the type of the call it replaces:
@@ -461,5 +463,143 @@ sc_lower_store_builtin (gimple_stmt_iterator *gsi, gcall *call)
     inform (user_location (gimple_location (call)),
 	    "%qD on %qE retargets the static call keys it writes",
 	    fndecl, object);
+  return true;
+}
+
+/* -fplugin-arg-staticcall-verbose: CALL, which goes through SOURCE, is
+   left indirect although SOURCE is in an annotated table: say why.  */
+void
+sc_note_indirect_call (gcall *call, tree source)
+{
+  if (!source || TREE_CODE (source) == SSA_NAME || TREE_CODE (source) == ADDR_EXPR
+      || (DECL_P (source) && !VAR_P (source)))
+    return;
+  tree base = get_base_address (source);
+  if (!base || !sc_is_table (base))
+    return;
+  location_t loc = user_location (gimple_location (call));
+  tree t = source;
+  while (handled_component_p (t) && TREE_CODE (t) != ARRAY_REF)
+    t = TREE_OPERAND (t, 0);
+  if (TREE_CODE (t) == ARRAY_REF)
+    inform (loc, "call through %qE is left an indirect call: an array in "
+	    "static call table %qD is ordinary data, its elements are not "
+	    "keys", source, base);
+  else
+    inform (loc, "call through %qE is left an indirect call: it is not a "
+	    "function-pointer member of static call table %qD", source, base);
+}
+
+/* Whether STMT, between two stores of keys of table VAR, may stay
+   where it is while they are made together after it: it reads nothing
+   of VAR and writes a register, or VAR's data.  */
+static bool
+can_pass (gimple *stmt, tree var)
+{
+  if (is_gimple_debug (stmt))
+    return true;
+  if (!is_gimple_assign (stmt))
+    return false;
+  for (unsigned i = 1; i < gimple_num_ops (stmt); i++)
+    {
+      tree op = gimple_op (stmt, i);
+      if (op && walk_tree_without_duplicates (&op, mentions_decl, var))
+	return false;
+    }
+  tree lhs = gimple_assign_lhs (stmt);
+  if (TREE_CODE (lhs) == SSA_NAME || (VAR_P (lhs) && is_gimple_reg (lhs)))
+    return true;
+  bool has_keys;
+  return written_annotated (lhs, &has_keys) == var && !has_keys;
+}
+
+/* A plain assignment of a key of table VAR, `t.m = v', that may join a
+   run: V is a value, not read from VAR.  */
+static bool
+member_store_p (gimple *stmt, tree var)
+{
+  if (!gimple_assign_single_p (stmt))
+    return false;
+  tree v;
+  if (!sc_ref_key (gimple_assign_lhs (stmt), &v, NULL) || v != var)
+    return false;
+  tree rhs = gimple_assign_rhs1 (stmt);
+  return is_gimple_val (rhs)
+	 && !walk_tree_without_duplicates (&rhs, mentions_decl, var);
+}
+
+/* The gimplifier writes `t = (struct ops) { a, b }', and `t = k' for a
+   const K whose value it knows, as one assignment per member, with
+   the loads of the values in between.  GSI is at the first of such a
+   run of assignments of keys of one table, with nothing between them
+   that reads the table (data members may be stored): all of them are
+   made by one call of __static_call_update_members, with (address,
+   value) pairs in a temporary array, at the last one.  One batch, as
+   for the whole-table store.  Returns false, leaving the statement to
+   lower_assignment, when no other store of a key follows.  */
+bool
+sc_lower_member_run (gimple_stmt_iterator *gsi)
+{
+  gimple *first = gsi_stmt (*gsi);
+  tree var;
+  if (!gimple_assign_single_p (first)
+      || !sc_ref_key (gimple_assign_lhs (first), &var, NULL)
+      || !sc_is_table (var) || !member_store_p (first, var))
+    return false;
+  auto_vec<gimple *, 16> run;
+  run.safe_push (first);
+  gimple_stmt_iterator it = *gsi;
+  for (gsi_next (&it); !gsi_end_p (it); gsi_next (&it))
+    {
+      gimple *s = gsi_stmt (it);
+      if (member_store_p (s, var))
+	run.safe_push (s);
+      else if (!can_pass (s, var))
+	break;
+    }
+  if (run.length () < 2)
+    return false;
+
+  location_t loc = gimple_location (first);
+  unsigned n = run.length ();
+  tree array_type = build_array_type_nelts (ptr_type_node, 2 * n);
+  tree pairs = create_tmp_var (array_type, "sc_members");
+  TREE_ADDRESSABLE (pairs) = 1;
+  tree fndecl = table_decl (DECL_MEMBERS, build_function_type_list
+			    (void_type_node, ptr_type_node, size_type_node,
+			     NULL_TREE));
+  gcall *call = gimple_build_call (fndecl, 2, build_fold_addr_expr (pairs),
+				   size_int (n));
+  gimple_set_location (call, gimple_location (run[n - 1]));
+  for (unsigned i = 0; i < n; i++)
+    {
+      gimple *s = run[i];
+      gimple_stmt_iterator at = gsi_for_stmt (s);
+      tree lhs = gimple_assign_lhs (s);
+      tree slot = build4 (ARRAY_REF, ptr_type_node, pairs,
+			  size_int (2 * i), NULL_TREE, NULL_TREE);
+      gimple *a = gimple_build_assign (slot, build_fold_addr_expr_with_type
+					       (unshare_expr (lhs),
+						ptr_type_node));
+      gimple_set_location (a, gimple_location (s));
+      gsi_insert_before (&at, a, GSI_SAME_STMT);
+      tree value = create_tmp_reg (ptr_type_node, "sc_value");
+      gimple *c = gimple_build_assign (value, NOP_EXPR,
+				       gimple_assign_rhs1 (s));
+      gimple_set_location (c, gimple_location (s));
+      gsi_insert_before (&at, c, GSI_SAME_STMT);
+      slot = build4 (ARRAY_REF, ptr_type_node, pairs, size_int (2 * i + 1),
+		     NULL_TREE, NULL_TREE);
+      gimple *v = gimple_build_assign (slot, value);
+      gimple_set_location (v, gimple_location (s));
+      gsi_insert_before (&at, v, GSI_SAME_STMT);
+      if (i == n - 1)
+	gsi_insert_before (&at, call, GSI_SAME_STMT);
+      gsi_remove (&at, true);
+    }
+  *gsi = gsi_for_stmt (call);
+  if (sc_verbose)
+    inform (user_location (loc), "assignments to %u members of %qD "
+	    "retarget their static call keys in one batch", n, var);
   return true;
 }

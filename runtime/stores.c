@@ -6,6 +6,9 @@
 	not exactly one: `t = x', `t.sub = x', `t = make ()', a
 	compound literal;
      __static_call_update_fill (dst, c, n)      memset;
+     __static_call_update_members (pairs, n)    the member-by-member
+	stores the gimplifier makes of a compound literal or of a known
+	const table, gathered;
      __static_call_atomic_store_8, _exchange_8, _compare_exchange_8
 	GCC's atomic builtins on a key, with the builtins' own types.
 
@@ -243,4 +246,46 @@ __static_call_atomic_compare_exchange_8 (volatile void *p, void *expected,
     memcpy (expected, &want, 8);
   sc_unlock ();
   return done;
+}
+
+/* Assignments of several members of one table, as the plugin gathers
+   them (`t = (struct ops) { a, b }'): PAIRS holds N (address, value)
+   pairs.  One batch for all.  */
+void
+__static_call_update_members (void *const *pairs, size_t n)
+{
+  struct sc_key *local[32];
+  struct sc_key **keys = n <= 32 ? local : malloc (n * sizeof *keys);
+  sc_lock ();
+  sc_init_locked ();
+  SC_COUNT (updates);
+  for (size_t i = 0; i < n; i++)
+    __atomic_store_n ((void **) pairs[2 * i], pairs[2 * i + 1],
+		      __ATOMIC_RELEASE);
+  size_t nkeys = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      struct sc_key *k = sc_registry_key ((void **) pairs[2 * i]);
+      if (!k)
+	continue;
+      if (!keys)
+	{
+	  /* Out of memory: one batch each, rather than none.  */
+	  retarget_locked (&k, 1);
+	  continue;
+	}
+      bool seen = false;
+      for (size_t j = 0; j < nkeys && !seen; j++)
+	seen = keys[j] == k;
+      if (!seen)
+	keys[nkeys++] = k;
+    }
+  if (keys)
+    {
+      qsort (keys, nkeys, sizeof *keys, compare_keys);
+      retarget_locked (keys, nkeys);
+    }
+  sc_unlock ();
+  if (keys != local)
+    free (keys);
 }
