@@ -56,15 +56,23 @@ choose (void)
   __atomic_store (&dispatch.fill, &chosen.fill, __ATOMIC_SEQ_CST);
 }
 
-#define STUB(name)							\
+/* A stub's call again through the table must not reach a stub: that
+   would loop for ever.  */
+static __thread int in_stub;
+
+#define STUB(name, member)						\
   static long name##_stub (long x)					\
   {									\
+    CHECK (!in_stub);							\
+    in_stub = 1;							\
     choose ();								\
-    return dispatch.name (x);						\
+    long r = dispatch.member (x);					\
+    in_stub = 0;							\
+    return r;								\
   }
-STUB (crc) STUB (adler) STUB (match) STUB (copy) STUB (hash) STUB (fill)
-static long alloc_stub (long x) { choose (); return dispatch.mem.alloc (x); }
-static long release_stub (long x) { choose (); return dispatch.mem.release (x); }
+STUB (crc, crc) STUB (adler, adler) STUB (match, match) STUB (copy, copy)
+STUB (hash, hash) STUB (fill, fill)
+STUB (alloc, mem.alloc) STUB (release, mem.release)
 
 struct dispatch dispatch STATIC_CALL (lazy) = {
   .crc = crc_stub, .adler = adler_stub, .match = match_stub,
