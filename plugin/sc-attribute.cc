@@ -119,6 +119,12 @@ handle_static_call_attribute (tree *node, tree name, tree args, int,
       if (!sc_check_table_type (decl, name))
 	return NULL_TREE;
     }
+  else if (POINTER_TYPE_P (TREE_TYPE (decl))
+	   && TREE_CODE (TREE_TYPE (TREE_TYPE (decl))) == RECORD_TYPE)
+    {
+      if (!sc_check_ops_pointer_type (decl, name))
+	return NULL_TREE;
+    }
   else if (!is_function_pointer_type (TREE_TYPE (decl)))
     {
       if (POINTER_TYPE_P (TREE_TYPE (decl)))

@@ -143,8 +143,23 @@ emit_trampoline (FILE *f, tree tramp, tree var)
   char off[32];
   HOST_WIDE_INT offset = sc_trampoline_offset (tramp);
   offset_suffix (offset, off, sizeof off);
-  if (ix86_indirect_branch == indirect_branch_keep
-      || ix86_indirect_branch == indirect_branch_unset)
+  bool retpoline = !(ix86_indirect_branch == indirect_branch_keep
+		     || ix86_indirect_branch == indirect_branch_unset);
+  if (sc_trampoline_deref (tramp))
+    {
+      /* An ops pointer's member: the pointer is at *VAR + OFF.  */
+      fputs ("\tmovq\t", f);
+      assemble_name (f, var_name);
+      if (local)
+	fputs ("(%rip), %r11\n", f);
+      else
+	fputs ("@GOTPCREL(%rip), %r11\n\tmovq\t(%r11), %r11\n", f);
+      if (!retpoline)
+	fprintf (f, "\tjmp\t*%s(%%r11)\n", off + (offset != 0));
+      else
+	fprintf (f, "\tmovq\t%s(%%r11), %%r11\n", off + (offset != 0));
+    }
+  else if (!retpoline)
     {
       if (local)
 	{
@@ -169,6 +184,9 @@ emit_trampoline (FILE *f, tree tramp, tree var)
       else
 	fprintf (f, "@GOTPCREL(%%rip), %%r11\n\tmovq\t%s(%%r11), %%r11\n",
 		 off + (offset != 0));
+    }
+  if (retpoline)
+    {
       if (ix86_indirect_branch == indirect_branch_thunk_inline)
 	emit_retpoline_body (f);
       else if (ix86_indirect_branch == indirect_branch_thunk_extern)
@@ -198,12 +216,20 @@ emit_key_records (FILE *f)
       sc_trampoline_key (TREE_VALUE (l), &var, &internal);
       fprintf (f, ".LSCK%u:\n\t.quad\t", i);
       assemble_name (f, asm_name (var));
+      HOST_WIDE_INT offset = sc_trampoline_offset (TREE_VALUE (l));
+      bool deref = sc_trampoline_deref (TREE_VALUE (l));
       char off[32];
-      fputs (offset_suffix (sc_trampoline_offset (TREE_VALUE (l)), off,
-			    sizeof off), f);
+      if (!deref)
+	fputs (offset_suffix (offset, off, sizeof off), f);
       fprintf (f, "\n\t.quad\t.LSCN%u\n\t.quad\t", i);
       assemble_name (f, asm_name (TREE_VALUE (l)));
-      fprintf (f, "\n\t.quad\t%d\n", internal ? SC_KEY_INTERNAL : 0);
+      unsigned HOST_WIDE_INT flags = internal ? SC_KEY_INTERNAL : 0;
+      /* An ops pointer's member: VAR is the pointer, the offset is in
+	 the flags.  */
+      if (deref)
+	flags |= SC_KEY_DEREF
+		 | (unsigned HOST_WIDE_INT) offset << SC_KEY_OFFSET_SHIFT;
+      fprintf (f, "\n\t.quad\t" HOST_WIDE_INT_PRINT_UNSIGNED "\n", flags);
     }
 }
 
@@ -274,10 +300,16 @@ sc_emit_finish_unit (void *, void *)
   int unit_flags = (ix86_indirect_branch != indirect_branch_keep
 		    && ix86_indirect_branch != indirect_branch_unset
 		    ? SC_UNIT_RETPOLINE : 0);
+  /* Version 3 only when an ops pointer's member needs it: a runtime
+     that knows version 2 can register the others.  */
+  bool any_deref = false;
+  for (tree l = sc_emit_tramps; l; l = TREE_CHAIN (l))
+    any_deref |= sc_trampoline_deref (TREE_VALUE (l));
   fprintf (f, "\t.section\t.data.rel.local,\"aw\"\n\t.balign\t8\n"
 	   ".LSC_unit:\n\t.long\t%d, %u, %u, %d\n"
 	   "\t.quad\t.LSC_sites\n\t.quad\t.LSC_keys\n",
-	   SC_UNIT_ABI_VERSION, sites.length (), n_tramps, unit_flags);
+	   any_deref ? SC_UNIT_ABI_VERSION : SC_UNIT_ABI_VERSION_PLAIN,
+	   sites.length (), n_tramps, unit_flags);
 
   /* The unit's pointer among its object's.  The bounds are hidden, so
      that each object's constructors get that object's own; the

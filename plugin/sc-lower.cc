@@ -74,7 +74,7 @@ call_abi (const_tree fntype)
    arguments by the convention of the callee's declaration.  */
 static tree
 get_trampoline (tree key, tree var, tree fntype, HOST_WIDE_INT offset = 0,
-		tree ptr_type = NULL_TREE)
+		tree ptr_type = NULL_TREE, bool deref = false)
 {
   /* PTR_TYPE: the pointer's type, when VAR is a table.  */
   tree var_type = TREE_TYPE (ptr_type ? ptr_type : TREE_TYPE (var));
@@ -107,8 +107,14 @@ get_trampoline (tree key, tree var, tree fntype, HOST_WIDE_INT offset = 0,
   const char *abi_suffix = "";
   if (!own_abi)
     abi_suffix = call_abi (fntype) == MS_ABI ? ".ms_abi" : ".sysv_abi";
-  char *name = concat (SC_TRAMP_PREFIX, IDENTIFIER_POINTER (key), ".",
+  /* KEY->m (an ops pointer's member) is spelled KEY..m in a symbol.  */
+  char *key_name = xstrdup (IDENTIFIER_POINTER (key));
+  for (char *c = key_name; *c; c++)
+    if (c[0] == '-' && c[1] == '>')
+      c[0] = c[1] = '.';
+  char *name = concat (SC_TRAMP_PREFIX, key_name, ".",
 		       var_name, suffix, abi_suffix, NULL);
+  free (key_name);
   tree fn = build_decl (DECL_SOURCE_LOCATION (var), FUNCTION_DECL,
 			get_identifier (name), own_abi ? var_type : fntype);
   free (name);
@@ -132,6 +138,10 @@ get_trampoline (tree key, tree var, tree fntype, HOST_WIDE_INT offset = 0,
     DECL_ATTRIBUTES (fn)
       = tree_cons (get_identifier (SC_TRAMP_OFFSET_ATTRIBUTE),
 		   size_int (offset), DECL_ATTRIBUTES (fn));
+  if (deref)
+    DECL_ATTRIBUTES (fn)
+      = tree_cons (get_identifier (SC_TRAMP_DEREF_ATTRIBUTE),
+		   NULL_TREE, DECL_ATTRIBUTES (fn));
   sc_lower_tramps = tree_cons (key, fn, sc_lower_tramps);
   return fn;
 }
@@ -163,6 +173,14 @@ sc_trampoline_offset (const_tree fndecl)
   tree attr = lookup_attribute (SC_TRAMP_OFFSET_ATTRIBUTE,
 				DECL_ATTRIBUTES (fndecl));
   return attr ? tree_to_shwi (TREE_VALUE (attr)) : 0;
+}
+
+/* Whether a trampoline is an ops pointer member's.  */
+bool
+sc_trampoline_deref (const_tree fndecl)
+{
+  return lookup_attribute (SC_TRAMP_DEREF_ATTRIBUTE,
+			   DECL_ATTRIBUTES (fndecl)) != NULL_TREE;
 }
 
 /* Single definitions of the function's artificial temporaries.  */
@@ -314,13 +332,24 @@ lower_call (gimple_stmt_iterator *gsi, gcall *call, tree ref)
 {
   tree var;
   HOST_WIDE_INT offset;
-  tree key = sc_ref_key (ref, &var, &offset);
+  bool deref;
+  tree key = sc_ref_key (ref, &var, &offset, &deref);
   if (flag_generate_lto || flag_generate_offload)
     add_lto_reference (gsi, var);
   gimple_call_set_fndecl (call, get_trampoline (key, var,
 						gimple_call_fntype (call),
-						offset, TREE_TYPE (ref)));
-  if (sc_verbose)
+						offset, TREE_TYPE (ref),
+						deref));
+  if (sc_verbose && deref)
+    {
+      /* `impl->m' rather than GCC's `*impl.m'.  */
+      const char *k = IDENTIFIER_POINTER (key);
+      const char *member = strstr (k, "->");
+      inform (user_location (gimple_location (call)),
+	      "call through %<%E%s%> is static call site of key %qE",
+	      DECL_NAME (var), member ? member : "", key);
+    }
+  else if (sc_verbose)
     inform (user_location (gimple_location (call)),
 	    "call through %qE is static call site of key %qE", ref, key);
 }
@@ -333,6 +362,9 @@ lower_assignment (gimple_stmt_iterator *gsi, tree ref)
   location_t loc = gimple_location (stmt);
   tree value = gimple_assign_rhs1 (stmt);
   tree key = sc_ref_key (ref, NULL, NULL);
+  if (!key)
+    /* An ops pointer: every member of its pointee is a key.  */
+    key = sc_var_key (ref);
   if (!is_gimple_val (value))
     {
       tree tmp = create_tmp_var (TYPE_MAIN_VARIANT (TREE_TYPE (ref)),
@@ -346,7 +378,10 @@ lower_assignment (gimple_stmt_iterator *gsi, tree ref)
   gcall *call = gimple_build_call (get_update_decl (), 2, addr, value);
   gimple_set_location (call, loc);
   gsi_replace (gsi, call, false);
-  if (sc_verbose)
+  if (sc_verbose && sc_is_ops_pointer (ref))
+    inform (user_location (loc), "assignment to %qE retargets the static "
+	    "call keys %<%E->...%> of all its members in one batch", ref, key);
+  else if (sc_verbose)
     inform (user_location (loc),
 	    "assignment to %qE retargets static call key %qE", ref, key);
 }
@@ -391,7 +426,9 @@ lower_function (function *fun)
 	else if (gimple_assign_single_p (stmt))
 	  {
 	    tree lhs = gimple_assign_lhs (stmt);
-	    if (sc_ref_key (lhs, NULL, NULL))
+	    if (sc_is_ops_pointer (lhs))
+	      lower_assignment (&gsi, lhs);
+	    else if (sc_ref_key (lhs, NULL, NULL))
 	      {
 		if (!sc_lower_member_run (&gsi))
 		  lower_assignment (&gsi, lhs);

@@ -69,6 +69,17 @@ is_function_pointer_type (const_tree type)
 	 && FUNC_OR_METHOD_TYPE_P (TREE_TYPE (type));
 }
 
+/* An annotated `const struct ops *' (an ops pointer): each
+   function-pointer member of the struct it points to is a key,
+   `KEY->m'.  */
+bool
+sc_is_ops_pointer (const_tree var)
+{
+  return var && VAR_P (var) && sc_var_key (var)
+	 && POINTER_TYPE_P (TREE_TYPE (var))
+	 && TREE_CODE (TREE_TYPE (TREE_TYPE (var))) == RECORD_TYPE;
+}
+
 bool
 sc_is_table (const_tree var)
 {
@@ -126,6 +137,40 @@ sc_check_table_type (tree decl, tree name)
     {
       error_at (loc, "%qE attribute on %qD, whose type %qT has no member "
 		"of pointer-to-function type", name, decl, type);
+      return false;
+    }
+  return true;
+}
+
+/* The attribute handler's checks of DECL, a pointer to a struct.  */
+bool
+sc_check_ops_pointer_type (tree decl, tree name)
+{
+  location_t loc = DECL_SOURCE_LOCATION (decl);
+  tree type = TREE_TYPE (TREE_TYPE (decl));
+  if (!TYPE_READONLY (type))
+    {
+      /* A store through another pointer to the struct would change a
+	 key behind the runtime's back.  */
+      error_at (loc, "%qE attribute on %qD, which points to %qT; an ops "
+		"pointer must point to a %<const%> struct, or a store "
+		"through another pointer would bypass the runtime",
+		name, decl, type);
+      return false;
+    }
+  if (!COMPLETE_TYPE_P (type))
+    {
+      error_at (loc, "%qE attribute on %qD, whose pointed-to type %qT is "
+		"incomplete", name, decl, type);
+      return false;
+    }
+  int nkeys = 0;
+  if (!check_type (type, loc, name, decl, &nkeys))
+    return false;
+  if (nkeys == 0)
+    {
+      error_at (loc, "%qE attribute on %qD, whose pointed-to type %qT has "
+		"no member of pointer-to-function type", name, decl, type);
       return false;
     }
   return true;
@@ -194,8 +239,10 @@ sc_part_has_keys (tree ref)
    members only.  *VAR is then the annotated variable, *OFFSET the
    pointer's offset in it, in bytes.  */
 tree
-sc_ref_key (tree ref, tree *var, HOST_WIDE_INT *offset)
+sc_ref_key (tree ref, tree *var, HOST_WIDE_INT *offset, bool *deref)
 {
+  if (deref)
+    *deref = false;
   if (!ref)
     return NULL_TREE;
   if (VAR_P (ref))
@@ -221,14 +268,29 @@ sc_ref_key (tree ref, tree *var, HOST_WIDE_INT *offset)
       fields.safe_push (TREE_OPERAND (t, 1));
       t = TREE_OPERAND (t, 0);
     }
-  if (!sc_is_table (t))
+  /* An ops pointer's member: `_1 = impl; ... _1->m', the base a MEM_REF
+     of the temporary the gimplifier loaded the pointer into.  */
+  HOST_WIDE_INT bits = 0;
+  bool through = false;
+  if (TREE_CODE (t) == MEM_REF && TREE_CODE (TREE_OPERAND (t, 0)) == SSA_NAME
+      && tree_fits_shwi_p (TREE_OPERAND (t, 1)))
+    {
+      gimple *def = SSA_NAME_DEF_STMT (TREE_OPERAND (t, 0));
+      if (!def || !gimple_assign_single_p (def)
+	  || !sc_is_ops_pointer (gimple_assign_rhs1 (def)))
+	return NULL_TREE;
+      bits = tree_to_shwi (TREE_OPERAND (t, 1)) * BITS_PER_UNIT;
+      t = gimple_assign_rhs1 (def);
+      through = true;
+    }
+  else if (!sc_is_table (t))
     return NULL_TREE;
 
-  /* KEY.m.xMalloc: from the outermost member in.  A C11 anonymous
-     struct member adds no name.  */
+  /* KEY.m.xMalloc, KEY->m.xMalloc: from the outermost member in.  A
+     C11 anonymous struct member adds no name.  */
   tree key = sc_var_key (t);
   char *name = xstrdup (IDENTIFIER_POINTER (key));
-  HOST_WIDE_INT bits = 0;
+  bool first = true;
   for (int i = fields.length () - 1; i >= 0; i--)
     {
       tree f = fields[i];
@@ -240,10 +302,11 @@ sc_ref_key (tree ref, tree *var, HOST_WIDE_INT *offset)
       bits += int_bit_position (f);
       if (DECL_NAME (f))
 	{
-	  char *longer = concat (name, ".", IDENTIFIER_POINTER (DECL_NAME (f)),
-				 NULL);
+	  char *longer = concat (name, through && first ? "->" : ".",
+				 IDENTIFIER_POINTER (DECL_NAME (f)), NULL);
 	  free (name);
 	  name = longer;
+	  first = false;
 	}
     }
   tree id = get_identifier (name);
@@ -252,6 +315,8 @@ sc_ref_key (tree ref, tree *var, HOST_WIDE_INT *offset)
     *var = t;
   if (offset)
     *offset = bits / BITS_PER_UNIT;
+  if (deref)
+    *deref = through;
   return id;
 }
 
@@ -276,7 +341,8 @@ sc_allowed_address_use (tree fndecl, int arg, tree object)
     case BUILT_IN_ATOMIC_EXCHANGE_8:
     case BUILT_IN_ATOMIC_COMPARE_EXCHANGE_8:
     case BUILT_IN_ATOMIC_LOAD_8:
-      return arg == 0 && sc_ref_key (object, NULL, NULL);
+      return arg == 0 && (sc_ref_key (object, NULL, NULL)
+			  || sc_is_ops_pointer (object));
     default:
       return false;
     }
@@ -435,7 +501,9 @@ sc_lower_store_builtin (gimple_stmt_iterator *gsi, gcall *call)
   tree var;
   if (which >= DECL_ATOMIC_STORE)
     {
-      if (!sc_ref_key (object, &var, NULL))
+      if (sc_is_ops_pointer (object))
+	var = object;
+      else if (!sc_ref_key (object, &var, NULL))
 	return false;
     }
   else

@@ -27,6 +27,8 @@
 
 #include "internal.h"
 
+static void retarget_pointer_locked (void *p);
+
 static int
 compare_keys (const void *a, const void *b)
 {
@@ -52,26 +54,7 @@ retarget_locked (struct sc_key **keys, size_t n)
     }
   if (can != SC_PATCH_YES)
     return 0;
-  if (n == 1)
-    return sc_patch_sites (keys[0]->sites, keys[0]->nsites);
-  size_t total = 0;
-  for (size_t i = 0; i < n; i++)
-    total += keys[i]->nsites;
-  struct sc_site **all = malloc (total * sizeof *all);
-  if (!all && total)
-    {
-      sc_warn ("out of memory retargeting %zu call sites", total);
-      return -ENOMEM;
-    }
-  size_t at = 0;
-  for (size_t i = 0; i < n; i++)
-    {
-      memcpy (all + at, keys[i]->sites, keys[i]->nsites * sizeof *all);
-      at += keys[i]->nsites;
-    }
-  int r = sc_patch_sites (all, total);
-  free (all);
-  return r;
+  return sc_patch_keys (keys, n);
 }
 
 /* Write BYTES[0..N) at DST.  Aligned words are written whole, so that a
@@ -124,11 +107,7 @@ store_range (void *dst, const unsigned char *bytes, size_t n)
 	  /* One batch each, rather than none.  */
 	  sc_warn ("out of memory retargeting %zu keys at once", nkeys);
 	  for (size_t i = 0; i < n; i += sizeof (void *))
-	    {
-	      struct sc_key *k = sc_registry_key ((void **) (lo + i));
-	      if (k)
-		retarget_locked (&k, 1);
-	    }
+	    retarget_pointer_locked ((void *) (lo + i));
 	}
     }
   sc_unlock ();
@@ -185,13 +164,28 @@ __static_call_update_fill (void *dst, int c, size_t n)
   return dst;
 }
 
-/* The key of pointer P after a store to it: its sites, retargeted.  */
+/* The keys of pointer P after a store to it (one, or every member of
+   an ops pointer): their sites, retargeted in one batch.  */
 static void
 retarget_pointer_locked (void *p)
 {
-  struct sc_key *k = sc_registry_key (p);
-  if (k)
-    retarget_locked (&k, 1);
+  struct sc_key *local[64];
+  size_t n = sc_registry_keys_of (p, local, 64);
+  if (n <= 64)
+    {
+      retarget_locked (local, n);
+      return;
+    }
+  struct sc_key **keys = malloc (n * sizeof *keys);
+  if (keys)
+    {
+      sc_registry_keys_of (p, keys, n);
+      retarget_locked (keys, n);
+      free (keys);
+    }
+  else
+    for (size_t i = 0; i < 64; i++)
+      retarget_locked (&local[i], 1);
 }
 
 /* The atomic builtins, with the types GCC gives __atomic_store_8 and
