@@ -2,7 +2,8 @@
    batch of 3 syncs, however many members change: whole-table
    assignment of 16 members, memcpy, memset, a compound literal, and a
    nested struct's assignment; a member's store or an atomic builtin is
-   one batch too.  Afterwards every site of every member calls the
+   one batch too.  So is pointing an ops pointer, whose pointee has the
+   same 16 members, at another const table.  Afterwards every site of every member calls the
    member's new target directly.  */
 #include <string.h>
 #include "sc-test.h"
@@ -36,6 +37,17 @@ call_all (int x)
 	 + t.lo.f (x) + t.lo.g (x) + t.lo.h (x) + t.hi.a (x) + t.hi.b (x)
 	 + t.hi.c (x) + t.hi.d (x) + t.hi.e (x) + t.hi.f (x) + t.hi.g (x)
 	 + t.hi.h (x);
+}
+
+static const struct ops *impl STATIC_CALL (bimpl) = &all_f;
+
+static int __attribute__ ((noinline))
+call_impl (int x)
+{
+  return impl->lo.a (x) + impl->lo.b (x) + impl->lo.c (x) + impl->lo.d (x)
+	 + impl->lo.e (x) + impl->lo.f (x) + impl->lo.g (x) + impl->lo.h (x)
+	 + impl->hi.a (x) + impl->hi.b (x) + impl->hi.c (x) + impl->hi.d (x)
+	 + impl->hi.e (x) + impl->hi.f (x) + impl->hi.g (x) + impl->hi.h (x);
 }
 
 static struct static_call_stats before;
@@ -118,6 +130,15 @@ main (void)
   start ();
   t.hi.h = f15;
   one_batch ("member", 1);
+
+  CHECK (call_impl (0) == 120);
+  CHECK (sc_test_expect_current ("bimpl->lo.a", f0) >= 1);
+  start ();
+  impl = &all_g;
+  one_batch ("impl = &all_g", 16);
+  CHECK (call_impl (1) == 1600 + 120);
+  CHECK (sc_test_expect_current ("bimpl->lo.a", g0) >= 1);
+  CHECK (sc_test_expect_current ("bimpl->hi.h", g15) >= 1);
 
   start ();
   memset (&t, 0, sizeof t);

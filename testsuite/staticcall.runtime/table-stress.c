@@ -6,7 +6,9 @@
    table of generation g in hist[g] before announcing `started = g', and
    announces `completed = g' when the store returned; a call that read
    completed = c0 before and started = s1 after must have reached the
-   member of one of hist[c0..s1].  Runs SC_STRESS_MS milliseconds
+   member of one of hist[c0..s1].  The same for an ops pointer to the
+   const tables, switched along (callers alternate between the two).
+   Runs SC_STRESS_MS milliseconds
    (default 300), on both handler paths, with and without the forced
    slow path.  */
 /* { sc-run "" } */
@@ -44,6 +46,7 @@ static const struct ops tables[NTABLES] = { TABLE (0), TABLE (1), TABLE (2),
 					    TABLE (3) };
 
 struct ops ops STATIC_CALL (stress_ops) = TABLE (0);
+const struct ops *impl STATIC_CALL (stress_impl) = &tables[0];
 
 static atomic_ulong started, completed;
 static atomic_int hist[RING];
@@ -51,8 +54,26 @@ static atomic_int stop;
 static atomic_ulong calls, wrong;
 
 static int
+call_impl (int i)
+{
+  switch (i)
+    {
+    case 0: return impl->m0 (i);
+    case 1: return impl->m1 (i);
+    case 2: return impl->m2 (i);
+    case 3: return impl->sub.m3 (i);
+    case 4: return impl->sub.m4 (i);
+    case 5: return impl->m5 (i);
+    case 6: return impl->m6 (i);
+    default: return impl->m7 (i);
+    }
+}
+
+static int
 call_member (int i)
 {
+  if (i >= 8)
+    return call_impl (i - 8) + 8;
   switch (i)
     {
     case 0: return ops.m0 (i);
@@ -71,12 +92,13 @@ caller (void *arg)
 {
   unsigned long n = 0;
   while (!atomic_load (&stop))
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < 16; i++)
       {
 	unsigned long c0 = atomic_load (&completed);
 	int got = call_member (i);
 	unsigned long s1 = atomic_load (&started);
 	n++;
+	/* An ops pointer's call gives its member + 8.  */
 	int ok = got % 100 == i;
 	if (ok && s1 - c0 < RING / 2)
 	  {
@@ -129,6 +151,7 @@ main (void)
 				 t->m7 };
 	  }
 	}
+      impl = &tables[which];
       atomic_store (&completed, g);
     }
   atomic_store (&stop, 1);
@@ -147,5 +170,6 @@ main (void)
   CHECK (g >= 10);
   CHECK (atomic_load (&calls) >= 1000);
   CHECK (ops.generation == (long) (g % NTABLES));
+  CHECK (impl->generation == (long) (g % NTABLES));
   return 0;
 }
