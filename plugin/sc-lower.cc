@@ -279,6 +279,30 @@ callee_source (tree fn, temp_defs *defs)
   return fn;
 }
 
+/* For the verbose notes: the user's local variables that are assigned
+   a static call's pointer (`fp = t.m;'), each with that pointer.  */
+typedef hash_map<tree, tree> local_copies;
+
+static void
+collect_local_copies (function *fun, temp_defs *defs, local_copies *copies)
+{
+  basic_block bb;
+  FOR_EACH_BB_FN (bb, fun)
+    for (gimple_stmt_iterator gsi = gsi_start_bb (bb); !gsi_end_p (gsi);
+	 gsi_next (&gsi))
+      {
+	gimple *stmt = gsi_stmt (gsi);
+	if (!gimple_assign_single_p (stmt) && !gimple_assign_cast_p (stmt))
+	  continue;
+	tree lhs = gimple_assign_lhs (stmt);
+	if (!VAR_P (lhs) || DECL_ARTIFICIAL (lhs) || TREE_STATIC (lhs)
+	    || DECL_EXTERNAL (lhs))
+	  continue;
+	if (tree ref = callee_variable (gimple_assign_rhs1 (stmt), defs))
+	  copies->put (lhs, ref);
+      }
+}
+
 /* Step 1: diagnose operands that would let code bypass the runtime.
    `&p' was already diagnosed in the function's body as parsed
    (sc_check_function_body).  */
@@ -391,6 +415,9 @@ lower_function (function *fun)
 {
   temp_defs defs;
   collect_temp_defs (fun, &defs);
+  local_copies copies;
+  if (sc_verbose)
+    collect_local_copies (fun, &defs, &copies);
 
   basic_block bb;
   FOR_EACH_BB_FN (bb, fun)
@@ -418,8 +445,17 @@ lower_function (function *fun)
 	      lower_call (&gsi, call, var);
 	    else if (sc_verbose && !gimple_call_internal_p (call)
 		     && !gimple_call_fndecl (call))
-	      sc_note_indirect_call (call, callee_source (gimple_call_fn (call),
-							  &defs));
+	      {
+		tree source = callee_source (gimple_call_fn (call), &defs);
+		if (tree *from = copies.get (source))
+		  inform (user_location (gimple_location (call)),
+			  "call through %qD is left an indirect call: it "
+			  "goes through a copy of %qE, which is a static "
+			  "call; call through %qE itself", source, *from,
+			  *from);
+		else
+		  sc_note_indirect_call (call, source);
+	      }
 	    /* Step 5: `t = make ()'.  */
 	    sc_lower_table_store (&gsi);
 	  }

@@ -392,14 +392,36 @@ mentions_decl (tree *tp, int *walk_subtrees, void *data)
   return NULL_TREE;
 }
 
+/* Whether STMT only computes a register from what is not VAR: it may
+   stay in the middle of a run of stores into VAR made elsewhere.  */
+static bool
+computes_register (gimple *stmt, tree var)
+{
+  if (is_gimple_debug (stmt))
+    return true;
+  if (!is_gimple_assign (stmt))
+    return false;
+  tree lhs = gimple_assign_lhs (stmt);
+  if (TREE_CODE (lhs) != SSA_NAME && !(VAR_P (lhs) && is_gimple_reg (lhs)))
+    return false;
+  for (unsigned i = 1; i < gimple_num_ops (stmt); i++)
+    {
+      tree op = gimple_op (stmt, i);
+      if (op && walk_tree_without_duplicates (&op, mentions_decl, var))
+	return false;
+    }
+  return true;
+}
+
 /* A store (GIMPLE_ASSIGN or a call with a result) into an annotated
    table (or pointer) that may write one of its keys, other than a
    plain assignment of one key.  It now writes a temporary, and
    __static_call_update_range copies that in and retargets every key
    in the range in one batch.  The gimplifier writes a compound literal
    `t = (struct ops) { .a = f }' as `t = {}; t.a = f;': the stores that
-   follow into the same range are made to the temporary too, so the
-   whole literal is one update.  Returns false when STMT is no such
+   follow into the same range (with the loads of their values in
+   between) are made to the temporary too, so the whole literal is one
+   update.  Returns false when STMT is no such
    store.  */
 bool
 sc_lower_table_store (gimple_stmt_iterator *gsi)
@@ -430,7 +452,7 @@ sc_lower_table_store (gimple_stmt_iterator *gsi)
   for (gsi_next (&next); !gsi_end_p (next); gsi_next (&next))
     {
       gimple *s = gsi_stmt (next);
-      if (is_gimple_debug (s))
+      if (computes_register (s, var))
 	continue;
       if (!gimple_assign_single_p (s))
 	break;
