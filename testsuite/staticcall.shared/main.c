@@ -9,7 +9,8 @@
    and dlclose get the runtime's lock): 100 rounds, or as many as 20 s
    allow (at least 10).  The library's ops table lib_ops is called from
    all three objects and stored from each, by a whole-table assignment,
-   memcpy and __atomic_store_n.  */
+   memcpy and __atomic_store_n; its ops pointer lib_impl is called from
+   all three and pointed by each at a const table of its own.  */
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -83,6 +84,12 @@ expect_ops (void *h, fn *a, fn *b)
   sc_test_expect_current ("lib_ops.sub.b", (const void *) b);
 }
 
+__attribute__ ((noinline)) static int
+exe_calls_impl (int x)
+{
+  return lib_impl->a (x) * 10000 + lib_impl->sub.b (x);
+}
+
 static void
 tables (void *h)
 {
@@ -101,6 +108,26 @@ tables (void *h)
   memcpy (&lib_ops, &mine, sizeof lib_ops);
   expect_ops (h, exe_t1, exe_t2);
   lib_ops = back;
+
+  fn *mod_calls_impl = (fn *) dlsym (h, "mod_calls_impl");
+  void (*mod_sets_impl) (void) = (void (*) (void)) dlsym (h, "mod_sets_impl");
+  CHECK (mod_calls_impl && mod_sets_impl);
+  static const struct shared_ops exe_ops = { exe_t2, 2, { exe_t1 } };
+  lib_impl = &exe_ops;			/* from the executable */
+  int want = exe_t2 (1) * 10000 + exe_t1 (1);
+  CHECK (exe_calls_impl (1) == want && lib_calls_impl (1) == want
+	 && mod_calls_impl (1) == want);
+  mod_sets_impl ();			/* from the module */
+  want = mod_t (1) * 10000 + mod_t (1);
+  CHECK (exe_calls_impl (1) == want && lib_calls_impl (1) == want
+	 && mod_calls_impl (1) == want);
+  sc_test_expect_current ("lib_impl->a", (const void *) mod_t);
+  lib_sets_impl (&exe_ops);		/* from the library, before the
+					   module and its table go */
+  want = exe_t2 (1) * 10000 + exe_t1 (1);
+  CHECK (exe_calls_impl (1) == want && lib_calls_impl (1) == want
+	 && mod_calls_impl (1) == want);
+  sc_test_expect_current ("lib_impl->sub.b", (const void *) exe_t1);
 }
 
 static int far_sites;

@@ -10,3 +10,6 @@ void mod_sets_ops_b (int (*f) (int))
 {
   __atomic_store_n (&lib_ops.sub.b, f, __ATOMIC_SEQ_CST);
 }
+int mod_calls_impl (int x) { return lib_impl->a (x) * 10000 + lib_impl->sub.b (x); }
+static const struct shared_ops mod_ops = { mod_t, 3, { mod_t } };
+void mod_sets_impl (void) { lib_impl = &mod_ops; }

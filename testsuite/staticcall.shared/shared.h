@@ -25,3 +25,7 @@ struct shared_ops
 extern struct shared_ops lib_ops STATIC_CALL (lib_ops);
 int lib_calls_ops (int);
 void lib_sets_ops (const struct shared_ops *);
+/* An ops pointer of the library, to const tables of the objects.  */
+extern const struct shared_ops *lib_impl STATIC_CALL (lib_impl);
+int lib_calls_impl (int);
+void lib_sets_impl (const struct shared_ops *);
