@@ -50,3 +50,4 @@ main (void)
 /* { dg-final { scan-assembler "\t\\.string\t\"tk\\.m\\.xMalloc\"" } } */
 /* { dg-final { scan-disasm-not main "call +\\*" } } */
 /* { dg-final { scan-disasm through_array "(call|jmp) +\\*" } } */
+/* { dg-final { scan-assembler "\\.LSC_unit:\n\t\\.long\t2, " } } */
