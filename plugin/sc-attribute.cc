@@ -53,6 +53,7 @@ struct early_address
 {
   tree var;
   location_t loc;
+  tree object;	/* what the address is of: VAR or a part of it */
 };
 static vec<early_address> early_addresses;
 
@@ -73,11 +74,15 @@ report_early_addresses (tree id, tree var)
   unsigned i;
   early_address *e;
   FOR_EACH_VEC_ELT (early_addresses, i, e)
-    if (var_identity (e->var) == id)
+    if (var_identity (e->var) == id
+	/* A table's data: no key behind that address.  */
+	&& (TREE_CODE (TREE_TYPE (var)) != RECORD_TYPE
+	    || sc_type_part_has_keys (TREE_TYPE (var), e->object)))
       {
 	report_address_taken (e->var, e->loc);
 	inform (DECL_SOURCE_LOCATION (var), "%qD is declared a static call "
-		"pointer here", var);
+		"%s here", var,
+		TREE_CODE (TREE_TYPE (var)) == RECORD_TYPE ? "table" : "pointer");
       }
 }
 
@@ -303,7 +308,9 @@ report_if_address_taken (tree t, location_t fallback)
 static void
 report_address_taken (tree var, location_t loc)
 {
-  if (sc_is_table (var))
+  /* By type: for an address taken before the attribute, VAR does not
+     have it yet.  */
+  if (TREE_CODE (TREE_TYPE (var)) == RECORD_TYPE)
     error_at (loc, "taking the address of static call table %qD, or of a "
 	      "part of it holding a key; a store through it would bypass "
 	      "the runtime", var);
@@ -344,7 +351,8 @@ check_builtin_call (tree call, void *data)
 }
 
 /* Remember, for report_early_addresses, T when it is the address of a
-   file-scope pointer to function that is not annotated (yet).  */
+   file-scope pointer to function, struct (a table) or pointer to a
+   struct (an ops pointer) that is not annotated (yet).  */
 static void
 note_early_address (tree t, location_t fallback)
 {
@@ -358,10 +366,14 @@ note_early_address (tree t, location_t fallback)
   if (!base || !VAR_P (base)
       || (!DECL_EXTERNAL (base) && DECL_CONTEXT (base)
 	  && TREE_CODE (DECL_CONTEXT (base)) == FUNCTION_DECL)
-      || !is_function_pointer_type (TREE_TYPE (base)))
+      || !(is_function_pointer_type (TREE_TYPE (base))
+	   || TREE_CODE (TREE_TYPE (base)) == RECORD_TYPE
+	   || (POINTER_TYPE_P (TREE_TYPE (base))
+	       && TREE_CODE (TREE_TYPE (TREE_TYPE (base))) == RECORD_TYPE)))
     return;
   location_t loc = EXPR_LOCATION (t);
-  early_address e = { base, loc == UNKNOWN_LOCATION ? fallback : loc };
+  early_address e = { base, loc == UNKNOWN_LOCATION ? fallback : loc,
+		      TREE_OPERAND (t, 0) };
   early_addresses.safe_push (e);
 }
 

@@ -65,6 +65,7 @@ tree sc_ref_key (tree ref, tree *var, HOST_WIDE_INT *offset,
 bool sc_is_ops_pointer (const_tree var);
 bool sc_check_ops_pointer_type (tree decl, tree name);
 bool sc_part_has_keys (tree ref);
+bool sc_type_part_has_keys (tree type, tree ref);
 bool sc_allowed_address_use (tree fndecl, int arg, tree object);
 bool sc_lower_table_store (gimple_stmt_iterator *gsi);
 bool sc_lower_store_builtin (gimple_stmt_iterator *gsi, gcall *call);

@@ -227,6 +227,20 @@ written_annotated (tree ref, bool *has_keys)
   return base;
 }
 
+/* Whether REF, a reference into a variable of struct TYPE, may reach a
+   key of TYPE were the variable a table.  */
+bool
+sc_type_part_has_keys (tree type, tree ref)
+{
+  poly_int64 pos, size, max_size;
+  bool reverse;
+  get_ref_base_and_extent (ref, &pos, &size, &max_size, &reverse);
+  HOST_WIDE_INT lo, max;
+  if (!pos.is_constant (&lo) || !max_size.is_constant (&max))
+    lo = 0, max = -1;
+  return type_has_keys_in (type, 0, lo, max);
+}
+
 bool
 sc_part_has_keys (tree ref)
 {
