@@ -9,6 +9,15 @@
      log_impl ("hello");                   // call <log_stderr>
      static_call_update (log_impl, log_syslog);
 
+   On a struct of function pointers (an ops table), each member is a
+   static call of its own, retargeted by any store to the struct; on a
+   pointer to a const struct (an ops pointer), each member of the
+   pointee, retargeted together when the pointer is assigned:
+
+     struct dispatch table STATIC_CALL (tbl);      // table.crc (...)
+     static const struct impl *impl STATIC_CALL (mac) = &generic;
+     impl->mac (...);                              // impl = &avx2;
+
    Without the plugin STATIC_CALL expands to nothing and the same source
    is ordinary C with the same results.  */
 

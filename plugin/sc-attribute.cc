@@ -1,8 +1,9 @@
 /* staticcall GCC plugin: the static_call(KEY) attribute.
 
    Accepts __attribute__((static_call(KEY))) on a variable of static
-   storage duration whose type is a pointer to function, and diagnoses
-   every other use.  KEY is a bare identifier; GCC's C parser only
+   storage duration whose type is a pointer to function, or a struct
+   (an ops table, whose function-pointer members are keys of their
+   own: sc-tables.cc), and diagnoses every other use.  KEY is a bare identifier; GCC's C parser only
    accepts one when targetm.attribute_takes_identifier_p says so, so the
    plugin wraps that hook.
 
@@ -52,6 +53,7 @@ struct early_address
 {
   tree var;
   location_t loc;
+  tree object;	/* what the address is of: VAR or a part of it */
 };
 static vec<early_address> early_addresses;
 
@@ -72,11 +74,15 @@ report_early_addresses (tree id, tree var)
   unsigned i;
   early_address *e;
   FOR_EACH_VEC_ELT (early_addresses, i, e)
-    if (var_identity (e->var) == id)
+    if (var_identity (e->var) == id
+	/* A table's data: no key behind that address.  */
+	&& (TREE_CODE (TREE_TYPE (var)) != RECORD_TYPE
+	    || sc_type_part_has_keys (TREE_TYPE (var), e->object)))
       {
 	report_address_taken (e->var, e->loc);
 	inform (DECL_SOURCE_LOCATION (var), "%qD is declared a static call "
-		"pointer here", var);
+		"%s here", var,
+		TREE_CODE (TREE_TYPE (var)) == RECORD_TYPE ? "table" : "pointer");
       }
 }
 
@@ -112,14 +118,27 @@ handle_static_call_attribute (tree *node, tree name, tree args, int,
       error_at (loc, "%qE attribute argument must be an identifier", name);
       return NULL_TREE;
     }
-  if (!is_function_pointer_type (TREE_TYPE (decl)))
+  bool table = TREE_CODE (TREE_TYPE (decl)) == RECORD_TYPE;
+  if (table)
+    {
+      if (!sc_check_table_type (decl, name))
+	return NULL_TREE;
+    }
+  else if (POINTER_TYPE_P (TREE_TYPE (decl))
+	   && TREE_CODE (TREE_TYPE (TREE_TYPE (decl))) == RECORD_TYPE)
+    {
+      if (!sc_check_ops_pointer_type (decl, name))
+	return NULL_TREE;
+    }
+  else if (!is_function_pointer_type (TREE_TYPE (decl)))
     {
       if (POINTER_TYPE_P (TREE_TYPE (decl)))
-	error_at (loc, "%qE attribute applies only to pointers to functions; "
-		  "%qD points to data", name, decl);
+	error_at (loc, "%qE attribute applies only to pointers to functions "
+		  "and to structs; %qD points to data", name, decl);
       else
-	error_at (loc, "%qE attribute applies only to pointers to functions; "
-		  "%qD has type %qT", name, decl, TREE_TYPE (decl));
+	error_at (loc, "%qE attribute applies only to pointers to functions "
+		  "and to structs; %qD has type %qT", name, decl,
+		  TREE_TYPE (decl));
       return NULL_TREE;
     }
   if (!TREE_STATIC (decl) && !DECL_EXTERNAL (decl))
@@ -148,8 +167,8 @@ handle_static_call_attribute (tree *node, tree name, tree args, int,
       /* Never assigned, so GCC already calls its initial value directly
 	 (or cannot, if it has none): nothing for a static call to do.  */
       warning_at (loc, OPT_Wattributes, "%qE attribute ignored on "
-		  "%<const%> pointer %qD, which can never be retargeted",
-		  name, decl);
+		  "%<const%> %s %qD, which can never be retargeted",
+		  name, table ? "table" : "pointer", decl);
       return NULL_TREE;
     }
   if (DECL_THREAD_LOCAL_P (decl))
@@ -276,6 +295,9 @@ report_if_address_taken (tree t, location_t fallback)
   tree base = get_base_address (TREE_OPERAND (t, 0));
   if (!base || !sc_var_key (base))
     return false;
+  /* A table's data: no key behind that address.  */
+  if (sc_is_table (base) && !sc_part_has_keys (TREE_OPERAND (t, 0)))
+    return false;
   location_t loc = EXPR_LOCATION (t);
   if (loc == UNKNOWN_LOCATION)
     loc = fallback;
@@ -286,12 +308,51 @@ report_if_address_taken (tree t, location_t fallback)
 static void
 report_address_taken (tree var, location_t loc)
 {
-  error_at (loc, "taking the address of static call pointer %qD; "
-	    "a store through it would bypass the runtime", var);
+  /* By type: for an address taken before the attribute, VAR does not
+     have it yet.  */
+  if (TREE_CODE (TREE_TYPE (var)) == RECORD_TYPE)
+    error_at (loc, "taking the address of static call table %qD, or of a "
+	      "part of it holding a key; a store through it would bypass "
+	      "the runtime", var);
+  else
+    error_at (loc, "taking the address of static call pointer %qD; "
+	      "a store through it would bypass the runtime", var);
+  inform (loc, "the address of a static call pointer or table may only be "
+	  "the destination of %<memcpy%>, %<memmove%> or %<memset%>, the "
+	  "source of %<memcpy%> or %<memmove%>, or, for a pointer or a "
+	  "member of a table itself, the first argument of %<__atomic_store_n%>, "
+	  "%<__atomic_store%>, %<__atomic_exchange_n%>, %<__atomic_exchange%>, "
+	  "%<__atomic_compare_exchange_n%>, %<__atomic_compare_exchange%>, "
+	  "%<__atomic_load_n%> or %<__atomic_load%>");
+}
+
+static tree check_address_operand (tree *tp, int *walk_subtrees, void *data);
+
+/* A call of a builtin that may take the address of an annotated object
+   (sc_allowed_address_use): its allowed arguments are not reported,
+   the rest are walked as usual.  */
+static bool
+check_builtin_call (tree call, void *data)
+{
+  tree fndecl = get_callee_fndecl (call);
+  if (!fndecl || !fndecl_built_in_p (fndecl, BUILT_IN_NORMAL))
+    return false;
+  for (int i = 0; i < call_expr_nargs (call); i++)
+    {
+      tree arg = CALL_EXPR_ARG (call, i);
+      STRIP_NOPS (arg);
+      if (TREE_CODE (arg) == ADDR_EXPR
+	  && sc_allowed_address_use (fndecl, i, TREE_OPERAND (arg, 0)))
+	continue;
+      walk_tree (&CALL_EXPR_ARG (call, i), check_address_operand, data,
+		 NULL);
+    }
+  return true;
 }
 
 /* Remember, for report_early_addresses, T when it is the address of a
-   file-scope pointer to function that is not annotated (yet).  */
+   file-scope pointer to function, struct (a table) or pointer to a
+   struct (an ops pointer) that is not annotated (yet).  */
 static void
 note_early_address (tree t, location_t fallback)
 {
@@ -305,10 +366,14 @@ note_early_address (tree t, location_t fallback)
   if (!base || !VAR_P (base)
       || (!DECL_EXTERNAL (base) && DECL_CONTEXT (base)
 	  && TREE_CODE (DECL_CONTEXT (base)) == FUNCTION_DECL)
-      || !is_function_pointer_type (TREE_TYPE (base)))
+      || !(is_function_pointer_type (TREE_TYPE (base))
+	   || TREE_CODE (TREE_TYPE (base)) == RECORD_TYPE
+	   || (POINTER_TYPE_P (TREE_TYPE (base))
+	       && TREE_CODE (TREE_TYPE (TREE_TYPE (base))) == RECORD_TYPE)))
     return;
   location_t loc = EXPR_LOCATION (t);
-  early_address e = { base, loc == UNKNOWN_LOCATION ? fallback : loc };
+  early_address e = { base, loc == UNKNOWN_LOCATION ? fallback : loc,
+		      TREE_OPERAND (t, 0) };
   early_addresses.safe_push (e);
 }
 
@@ -321,6 +386,8 @@ check_address_operand (tree *tp, int *walk_subtrees, void *data)
 {
   location_t loc = *(location_t *) data;
   if (TYPE_P (*tp) || report_if_address_taken (*tp, loc))
+    *walk_subtrees = 0;
+  else if (TREE_CODE (*tp) == CALL_EXPR && check_builtin_call (*tp, data))
     *walk_subtrees = 0;
   else if (TREE_CODE (*tp) == ADDR_EXPR)
     note_early_address (*tp, loc);

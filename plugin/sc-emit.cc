@@ -1,6 +1,8 @@
 /* staticcall GCC plugin: per-unit output, written at PLUGIN_FINISH_UNIT.
 
-   For every key with at least one site in this unit:
+   For every key with at least one site in this unit (a member of an
+   annotated table is a key of its own, whose pointer is at the
+   table's symbol plus the member's offset):
      - its trampoline __static_call_tramp_KEY (with a unit-unique suffix
        for a static pointer): hidden, in a COMDAT group of its own name,
        so one copy per linked object; it jumps through the pointer
@@ -112,6 +114,18 @@ emit_retpoline_thunk (FILE *f)
   end_code_symbol (f, SC_RETPOLINE);
 }
 
+/* OFFSET (of a table's member in its variable) as a displacement to
+   add to a symbol: "" or "+8".  */
+static const char *
+offset_suffix (HOST_WIDE_INT offset, char *buf, size_t size)
+{
+  if (offset)
+    snprintf (buf, size, "+" HOST_WIDE_INT_PRINT_DEC, offset);
+  else
+    buf[0] = 0;
+  return buf;
+}
+
 /* Load the pointer's value into %r11 (which no call passes anything in)
    or, without retpolines, jump through it directly.  */
 static void
@@ -125,20 +139,40 @@ emit_trampoline (FILE *f, tree tramp, tree var)
   begin_code_symbol (f, name);
 
   const char *var_name = asm_name (var);
-  if (ix86_indirect_branch == indirect_branch_keep
-      || ix86_indirect_branch == indirect_branch_unset)
+  /* A table's member: the pointer is at VAR + OFF.  */
+  char off[32];
+  HOST_WIDE_INT offset = sc_trampoline_offset (tramp);
+  offset_suffix (offset, off, sizeof off);
+  bool retpoline = !(ix86_indirect_branch == indirect_branch_keep
+		     || ix86_indirect_branch == indirect_branch_unset);
+  if (sc_trampoline_deref (tramp))
+    {
+      /* An ops pointer's member: the pointer is at *VAR + OFF.  */
+      fputs ("\tmovq\t", f);
+      assemble_name (f, var_name);
+      if (local)
+	fputs ("(%rip), %r11\n", f);
+      else
+	fputs ("@GOTPCREL(%rip), %r11\n\tmovq\t(%r11), %r11\n", f);
+      if (!retpoline)
+	fprintf (f, "\tjmp\t*%s(%%r11)\n", off + (offset != 0));
+      else
+	fprintf (f, "\tmovq\t%s(%%r11), %%r11\n", off + (offset != 0));
+    }
+  else if (!retpoline)
     {
       if (local)
 	{
 	  fputs ("\tjmp\t*", f);
 	  assemble_name (f, var_name);
-	  fputs ("(%rip)\n", f);
+	  fprintf (f, "%s(%%rip)\n", off);
 	}
       else
 	{
 	  fputs ("\tmovq\t", f);
 	  assemble_name (f, var_name);
-	  fputs ("@GOTPCREL(%rip), %r11\n\tjmp\t*(%r11)\n", f);
+	  fprintf (f, "@GOTPCREL(%%rip), %%r11\n\tjmp\t*%s(%%r11)\n",
+		   off + (offset != 0));
 	}
     }
   else
@@ -146,9 +180,13 @@ emit_trampoline (FILE *f, tree tramp, tree var)
       fputs ("\tmovq\t", f);
       assemble_name (f, var_name);
       if (local)
-	fputs ("(%rip), %r11\n", f);
+	fprintf (f, "%s(%%rip), %%r11\n", off);
       else
-	fputs ("@GOTPCREL(%rip), %r11\n\tmovq\t(%r11), %r11\n", f);
+	fprintf (f, "@GOTPCREL(%%rip), %%r11\n\tmovq\t%s(%%r11), %%r11\n",
+		 off + (offset != 0));
+    }
+  if (retpoline)
+    {
       if (ix86_indirect_branch == indirect_branch_thunk_inline)
 	emit_retpoline_body (f);
       else if (ix86_indirect_branch == indirect_branch_thunk_extern)
@@ -178,9 +216,20 @@ emit_key_records (FILE *f)
       sc_trampoline_key (TREE_VALUE (l), &var, &internal);
       fprintf (f, ".LSCK%u:\n\t.quad\t", i);
       assemble_name (f, asm_name (var));
+      HOST_WIDE_INT offset = sc_trampoline_offset (TREE_VALUE (l));
+      bool deref = sc_trampoline_deref (TREE_VALUE (l));
+      char off[32];
+      if (!deref)
+	fputs (offset_suffix (offset, off, sizeof off), f);
       fprintf (f, "\n\t.quad\t.LSCN%u\n\t.quad\t", i);
       assemble_name (f, asm_name (TREE_VALUE (l)));
-      fprintf (f, "\n\t.quad\t%d\n", internal ? SC_KEY_INTERNAL : 0);
+      unsigned HOST_WIDE_INT flags = internal ? SC_KEY_INTERNAL : 0;
+      /* An ops pointer's member: VAR is the pointer, the offset is in
+	 the flags.  */
+      if (deref)
+	flags |= SC_KEY_DEREF
+		 | (unsigned HOST_WIDE_INT) offset << SC_KEY_OFFSET_SHIFT;
+      fprintf (f, "\n\t.quad\t" HOST_WIDE_INT_PRINT_UNSIGNED "\n", flags);
     }
 }
 
@@ -251,10 +300,16 @@ sc_emit_finish_unit (void *, void *)
   int unit_flags = (ix86_indirect_branch != indirect_branch_keep
 		    && ix86_indirect_branch != indirect_branch_unset
 		    ? SC_UNIT_RETPOLINE : 0);
+  /* Version 3 only when an ops pointer's member needs it: a runtime
+     that knows version 2 can register the others.  */
+  bool any_deref = false;
+  for (tree l = sc_emit_tramps; l; l = TREE_CHAIN (l))
+    any_deref |= sc_trampoline_deref (TREE_VALUE (l));
   fprintf (f, "\t.section\t.data.rel.local,\"aw\"\n\t.balign\t8\n"
 	   ".LSC_unit:\n\t.long\t%d, %u, %u, %d\n"
 	   "\t.quad\t.LSC_sites\n\t.quad\t.LSC_keys\n",
-	   SC_UNIT_ABI_VERSION, sites.length (), n_tramps, unit_flags);
+	   any_deref ? SC_UNIT_ABI_VERSION : SC_UNIT_ABI_VERSION_PLAIN,
+	   sites.length (), n_tramps, unit_flags);
 
   /* The unit's pointer among its object's.  The bounds are hidden, so
      that each object's constructors get that object's own; the

@@ -10,7 +10,17 @@
 	calls as for any direct call; sc-sites.cc later wraps the emitted
 	call instruction into a recorded, bundle-aligned site;
      3. every assignment `p = v' becomes __static_call_update (&p, v),
-	which stores V and retargets the key's sites.
+	which stores V and retargets the key's sites;
+     4. memcpy, memmove and memset into an annotated object, and GCC's
+	atomic builtins on a key, call the runtime's entries of the same
+	types instead (sc-tables.cc);
+     5. any other store into an annotated table that may write a key
+	(`t = x', `t.sub = x', `t = make ()', a compound literal) writes
+	a temporary that __static_call_update_range copies in, all its
+	keys retargeted in one batch (sc-tables.cc).
+   P above is an annotated pointer or a member of pointer-to-function
+   type of an annotated table, `t.m' or `t.sub.m' (its key is
+   `KEY.m', `KEY.sub.m').
 
    The pass runs before call-graph edges exist, so no edge has to be
    repaired, and before SSA, where the callee of `p (...)' is an
@@ -63,9 +73,11 @@ call_abi (const_tree fntype)
    trampoline of its own, declared with the call's type: GCC passes
    arguments by the convention of the callee's declaration.  */
 static tree
-get_trampoline (tree key, tree var, tree fntype)
+get_trampoline (tree key, tree var, tree fntype, HOST_WIDE_INT offset = 0,
+		tree ptr_type = NULL_TREE, bool deref = false)
 {
-  tree var_type = TREE_TYPE (TREE_TYPE (var));
+  /* PTR_TYPE: the pointer's type, when VAR is a table.  */
+  tree var_type = TREE_TYPE (ptr_type ? ptr_type : TREE_TYPE (var));
   bool own_abi = call_abi (fntype) == call_abi (var_type);
   for (tree l = sc_lower_tramps; l; l = TREE_CHAIN (l))
     if (TREE_PURPOSE (l) == key
@@ -95,8 +107,14 @@ get_trampoline (tree key, tree var, tree fntype)
   const char *abi_suffix = "";
   if (!own_abi)
     abi_suffix = call_abi (fntype) == MS_ABI ? ".ms_abi" : ".sysv_abi";
-  char *name = concat (SC_TRAMP_PREFIX, IDENTIFIER_POINTER (key), ".",
+  /* KEY->m (an ops pointer's member) is spelled KEY..m in a symbol.  */
+  char *key_name = xstrdup (IDENTIFIER_POINTER (key));
+  for (char *c = key_name; *c; c++)
+    if (c[0] == '-' && c[1] == '>')
+      c[0] = c[1] = '.';
+  char *name = concat (SC_TRAMP_PREFIX, key_name, ".",
 		       var_name, suffix, abi_suffix, NULL);
+  free (key_name);
   tree fn = build_decl (DECL_SOURCE_LOCATION (var), FUNCTION_DECL,
 			get_identifier (name), own_abi ? var_type : fntype);
   free (name);
@@ -114,6 +132,16 @@ get_trampoline (tree key, tree var, tree fntype)
   tree value = tree_cons (key, var, internal ? integer_one_node : NULL_TREE);
   DECL_ATTRIBUTES (fn) = tree_cons (get_identifier (SC_TRAMP_ATTRIBUTE),
 				    value, NULL_TREE);
+  /* A table's member (KEY is then `TABLE-KEY.member'): the pointer is
+     at VAR + OFFSET.  */
+  if (offset)
+    DECL_ATTRIBUTES (fn)
+      = tree_cons (get_identifier (SC_TRAMP_OFFSET_ATTRIBUTE),
+		   size_int (offset), DECL_ATTRIBUTES (fn));
+  if (deref)
+    DECL_ATTRIBUTES (fn)
+      = tree_cons (get_identifier (SC_TRAMP_DEREF_ATTRIBUTE),
+		   NULL_TREE, DECL_ATTRIBUTES (fn));
   sc_lower_tramps = tree_cons (key, fn, sc_lower_tramps);
   return fn;
 }
@@ -135,6 +163,24 @@ sc_trampoline_key (const_tree fndecl, tree *var, bool *internal)
   if (internal)
     *internal = TREE_CHAIN (value) != NULL_TREE;
   return TREE_PURPOSE (value);
+}
+
+/* The offset of a trampoline's pointer in its VAR: non-zero for a
+   member of a table.  */
+HOST_WIDE_INT
+sc_trampoline_offset (const_tree fndecl)
+{
+  tree attr = lookup_attribute (SC_TRAMP_OFFSET_ATTRIBUTE,
+				DECL_ATTRIBUTES (fndecl));
+  return attr ? tree_to_shwi (TREE_VALUE (attr)) : 0;
+}
+
+/* Whether a trampoline is an ops pointer member's.  */
+bool
+sc_trampoline_deref (const_tree fndecl)
+{
+  return lookup_attribute (SC_TRAMP_DEREF_ATTRIBUTE,
+			   DECL_ATTRIBUTES (fndecl)) != NULL_TREE;
 }
 
 /* Single definitions of the function's artificial temporaries.  */
@@ -174,14 +220,15 @@ collect_temp_defs (function *fun, temp_defs *defs)
       }
 }
 
-/* The annotated variable that the value of FN was loaded from, looking
-   through single-definition temporaries and casts.  */
+/* The annotated pointer, or table member (sc_ref_key), that the value
+   of FN was loaded from, looking through single-definition temporaries
+   and casts.  */
 static tree
 callee_variable (tree fn, temp_defs *defs)
 {
   for (int depth = 0; fn && depth < 8; depth++)
     {
-      if (sc_var_key (fn))
+      if (sc_ref_key (fn, NULL, NULL))
 	return fn;
       if (TREE_CODE (fn) == SSA_NAME)
 	{
@@ -201,6 +248,59 @@ callee_variable (tree fn, temp_defs *defs)
       fn = d->source;
     }
   return NULL_TREE;
+}
+
+/* Where the value of FN, which callee_variable did not trace to a key,
+   was loaded from: the last single-definition source, for the verbose
+   note on a call that stays indirect.  */
+static tree
+callee_source (tree fn, temp_defs *defs)
+{
+  for (int depth = 0; fn && depth < 8; depth++)
+    {
+      tree next = NULL_TREE;
+      if (TREE_CODE (fn) == SSA_NAME)
+	{
+	  gimple *def = SSA_NAME_DEF_STMT (fn);
+	  if (def && is_gimple_assign (def)
+	      && (gimple_assign_single_p (def) || gimple_assign_cast_p (def)))
+	    next = gimple_assign_rhs1 (def);
+	}
+      else if (is_local_temp (fn))
+	{
+	  temp_def *d = defs->get (fn);
+	  if (d && d->count == 1)
+	    next = d->source;
+	}
+      if (!next)
+	return fn;
+      fn = next;
+    }
+  return fn;
+}
+
+/* For the verbose notes: the user's local variables that are assigned
+   a static call's pointer (`fp = t.m;'), each with that pointer.  */
+typedef hash_map<tree, tree> local_copies;
+
+static void
+collect_local_copies (function *fun, temp_defs *defs, local_copies *copies)
+{
+  basic_block bb;
+  FOR_EACH_BB_FN (bb, fun)
+    for (gimple_stmt_iterator gsi = gsi_start_bb (bb); !gsi_end_p (gsi);
+	 gsi_next (&gsi))
+      {
+	gimple *stmt = gsi_stmt (gsi);
+	if (!gimple_assign_single_p (stmt) && !gimple_assign_cast_p (stmt))
+	  continue;
+	tree lhs = gimple_assign_lhs (stmt);
+	if (!VAR_P (lhs) || DECL_ARTIFICIAL (lhs) || TREE_STATIC (lhs)
+	    || DECL_EXTERNAL (lhs))
+	  continue;
+	if (tree ref = callee_variable (gimple_assign_rhs1 (stmt), defs))
+	  copies->put (lhs, ref);
+      }
 }
 
 /* Step 1: diagnose operands that would let code bypass the runtime.
@@ -250,43 +350,64 @@ add_lto_reference (gimple_stmt_iterator *gsi, tree var)
   gsi_insert_before (gsi, ref, GSI_SAME_STMT);
 }
 
-/* Step 2.  */
+/* Step 2.  REF is an annotated pointer or a table's member.  */
 static void
-lower_call (gimple_stmt_iterator *gsi, gcall *call, tree var)
+lower_call (gimple_stmt_iterator *gsi, gcall *call, tree ref)
 {
+  tree var;
+  HOST_WIDE_INT offset;
+  bool deref;
+  tree key = sc_ref_key (ref, &var, &offset, &deref);
   if (flag_generate_lto || flag_generate_offload)
     add_lto_reference (gsi, var);
-  tree key = sc_var_key (var);
   gimple_call_set_fndecl (call, get_trampoline (key, var,
-						gimple_call_fntype (call)));
-  if (sc_verbose)
+						gimple_call_fntype (call),
+						offset, TREE_TYPE (ref),
+						deref));
+  if (sc_verbose && deref)
+    {
+      /* `impl->m' rather than GCC's `*impl.m'.  */
+      const char *k = IDENTIFIER_POINTER (key);
+      const char *member = strstr (k, "->");
+      inform (user_location (gimple_location (call)),
+	      "call through %<%E%s%> is static call site of key %qE",
+	      DECL_NAME (var), member ? member : "", key);
+    }
+  else if (sc_verbose)
     inform (user_location (gimple_location (call)),
-	    "call through %qD is static call site of key %qE", var, key);
+	    "call through %qE is static call site of key %qE", ref, key);
 }
 
-/* Step 3.  */
+/* Step 3.  REF is an annotated pointer or a table's member.  */
 static void
-lower_assignment (gimple_stmt_iterator *gsi, tree var)
+lower_assignment (gimple_stmt_iterator *gsi, tree ref)
 {
   gimple *stmt = gsi_stmt (*gsi);
   location_t loc = gimple_location (stmt);
   tree value = gimple_assign_rhs1 (stmt);
+  tree key = sc_ref_key (ref, NULL, NULL);
+  if (!key)
+    /* An ops pointer: every member of its pointee is a key.  */
+    key = sc_var_key (ref);
   if (!is_gimple_val (value))
     {
-      tree tmp = create_tmp_var (TREE_TYPE (var), "sc_new");
+      tree tmp = create_tmp_var (TYPE_MAIN_VARIANT (TREE_TYPE (ref)),
+				 "sc_new");
       gimple *load = gimple_build_assign (tmp, value);
       gimple_set_location (load, loc);
       gsi_insert_before (gsi, load, GSI_SAME_STMT);
       value = tmp;
     }
-  tree addr = build_fold_addr_expr (var);
+  tree addr = build_fold_addr_expr (unshare_expr (ref));
   gcall *call = gimple_build_call (get_update_decl (), 2, addr, value);
   gimple_set_location (call, loc);
   gsi_replace (gsi, call, false);
-  if (sc_verbose)
+  if (sc_verbose && sc_is_ops_pointer (ref))
+    inform (user_location (loc), "assignment to %qE retargets the static "
+	    "call keys %<%E->...%> of all its members in one batch", ref, key);
+  else if (sc_verbose)
     inform (user_location (loc),
-	    "assignment to %qD retargets static call key %qE",
-	    var, sc_var_key (var));
+	    "assignment to %qE retargets static call key %qE", ref, key);
 }
 
 static unsigned
@@ -294,6 +415,9 @@ lower_function (function *fun)
 {
   temp_defs defs;
   collect_temp_defs (fun, &defs);
+  local_copies copies;
+  if (sc_verbose)
+    collect_local_copies (fun, &defs, &copies);
 
   basic_block bb;
   FOR_EACH_BB_FN (bb, fun)
@@ -305,23 +429,48 @@ lower_function (function *fun)
 
 	if (gcall *call = dyn_cast<gcall *> (stmt))
 	  {
-	    if (gimple_call_internal_p (call) || gimple_call_fndecl (call))
+	    /* Step 4 (sc-tables.cc).  */
+	    if (sc_lower_store_builtin (&gsi, call))
 	      continue;
-	    tree var = callee_variable (gimple_call_fn (call), &defs);
+	    tree var = NULL_TREE;
+	    if (!gimple_call_internal_p (call) && !gimple_call_fndecl (call))
+	      var = callee_variable (gimple_call_fn (call), &defs);
 	    if (var && gimple_call_chain (call))
 	      /* __builtin_call_with_static_chain: %r10 is live at the
 		 call, and the runtime's stub path uses it.  */
 	      warning_at (gimple_location (call), OPT_Wattributes,
-			  "call through %qD with a static chain is left "
+			  "call through %qE with a static chain is left "
 			  "an indirect call", var);
 	    else if (var)
 	      lower_call (&gsi, call, var);
+	    else if (sc_verbose && !gimple_call_internal_p (call)
+		     && !gimple_call_fndecl (call))
+	      {
+		tree source = callee_source (gimple_call_fn (call), &defs);
+		if (tree *from = copies.get (source))
+		  inform (user_location (gimple_location (call)),
+			  "call through %qD is left an indirect call: it "
+			  "goes through a copy of %qE, which is a static "
+			  "call; call through %qE itself", source, *from,
+			  *from);
+		else
+		  sc_note_indirect_call (call, source);
+	      }
+	    /* Step 5: `t = make ()'.  */
+	    sc_lower_table_store (&gsi);
 	  }
 	else if (gimple_assign_single_p (stmt))
 	  {
 	    tree lhs = gimple_assign_lhs (stmt);
-	    if (VAR_P (lhs) && sc_var_key (lhs))
+	    if (sc_is_ops_pointer (lhs))
 	      lower_assignment (&gsi, lhs);
+	    else if (sc_ref_key (lhs, NULL, NULL))
+	      {
+		if (!sc_lower_member_run (&gsi))
+		  lower_assignment (&gsi, lhs);
+	      }
+	    else
+	      sc_lower_table_store (&gsi);
 	  }
       }
   return 0;

@@ -18,6 +18,12 @@
    FUNCTION_DECL; its value is (KEY-IDENTIFIER . VAR_DECL), chained to
    a second element when VAR is static.  */
 #define SC_TRAMP_ATTRIBUTE "static_call trampoline"
+/* With SC_TRAMP_ATTRIBUTE on the trampoline of a table's member: its
+   offset in VAR, an INTEGER_CST of bytes.  */
+#define SC_TRAMP_OFFSET_ATTRIBUTE "static_call member offset"
+/* With SC_TRAMP_ATTRIBUTE on the trampoline of an ops pointer's member
+   (VAR + OFFSET is then an offset in the struct VAR points to).  */
+#define SC_TRAMP_DEREF_ATTRIBUTE "static_call ops pointer"
 
 /* The runtime entry point an assignment calls (those of the
    constructors are in runtime/unit-abi.h).  */
@@ -43,9 +49,28 @@ void sc_check_aliases (void *, void *);
 SC_DECLARE_PASS (lower);
 tree sc_trampoline_key (const_tree fndecl, tree *var,
 			bool *internal = NULL);
+HOST_WIDE_INT sc_trampoline_offset (const_tree fndecl);
+bool sc_trampoline_deref (const_tree fndecl);
 
 /* sc-sites.cc: RTL pass before "shorten".  */
 SC_DECLARE_PASS (sites);
+
+/* sc-tables.cc: annotated structs (ops tables) and their stores.  */
+#define SC_TABLE_DECLS 6
+extern tree sc_table_decls[SC_TABLE_DECLS];
+bool sc_is_table (const_tree var);
+bool sc_check_table_type (tree decl, tree name);
+tree sc_ref_key (tree ref, tree *var, HOST_WIDE_INT *offset,
+		 bool *deref = NULL);
+bool sc_is_ops_pointer (const_tree var);
+bool sc_check_ops_pointer_type (tree decl, tree name);
+bool sc_part_has_keys (tree ref);
+bool sc_type_part_has_keys (tree type, tree ref);
+bool sc_allowed_address_use (tree fndecl, int arg, tree object);
+bool sc_lower_table_store (gimple_stmt_iterator *gsi);
+bool sc_lower_store_builtin (gimple_stmt_iterator *gsi, gcall *call);
+void sc_note_indirect_call (gcall *call, tree source);
+bool sc_lower_member_run (gimple_stmt_iterator *gsi);
 
 /* sc-emit.cc: the per-unit tables, trampolines and constructors.  */
 unsigned sc_emit_note_site (tree tramp, bool tail);

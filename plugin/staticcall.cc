@@ -13,6 +13,7 @@
      sc-lower.cc      GIMPLE: calls -> trampoline calls, stores -> updates
      sc-sites.cc      RTL: wrap each trampoline call into a recorded site
      sc-emit.cc       trampolines, site table, registration constructor
+     sc-tables.cc     annotated structs: member keys, their stores
      gcc-compat.h     GCC headers, version differences, pass boilerplate
 
    Defines __STATICCALL__ for the compiled source, which <static_call.h>
@@ -37,6 +38,8 @@ static const struct ggc_root_tab sc_roots[] = {
   { &sc_update_decl, 1, sizeof (tree), &gt_ggc_mx_tree_node,
     &gt_pch_nx_tree_node },
   { &sc_emit_tramps, 1, sizeof (tree), &gt_ggc_mx_tree_node,
+    &gt_pch_nx_tree_node },
+  { &sc_table_decls[0], SC_TABLE_DECLS, sizeof (tree), &gt_ggc_mx_tree_node,
     &gt_pch_nx_tree_node },
   LAST_GGC_ROOT_TAB
 };

@@ -40,6 +40,10 @@
 #define SC_OP_JMP 0xe9
 #define SC_OP_INT3 0xcc
 
+/* No object lives in the first page: a key record's pointer below it
+   is an undefined weak symbol plus a member's offset.  */
+#define SC_NO_OBJECT_BELOW 4096
+
 #define sc_hidden __attribute__ ((visibility ("hidden")))
 
 struct sc_key;
@@ -65,6 +69,9 @@ struct sc_site
 struct sc_key
 {
   void **var;
+  bool deref;			/* an ops pointer's member: the pointer is
+				   at *VAR + OFFSET */
+  uint32_t offset;
   const char *name;
   struct sc_site **sites;	/* sorted by address (registry.c) */
   size_t nsites, cap;
@@ -75,6 +82,28 @@ struct sc_key
   struct sc_key *next_name;	/* hash chain, by name */
   struct sc_key *next_unsorted;
 };
+
+/* The key's target now: what its pointer holds.  */
+static inline void *
+sc_key_target (const struct sc_key *k)
+{
+  void *p = __atomic_load_n (k->var, __ATOMIC_ACQUIRE);
+  if (!k->deref || !p)
+    return p;
+  /* The pointee is const: it never changes while VAR points to it.  */
+  return *(void **) ((char *) p + k->offset);
+}
+
+/* Where the key's pointer is now (VAR itself while an ops pointer is
+   NULL).  */
+static inline void *const *
+sc_key_pointer (const struct sc_key *k)
+{
+  void *p = __atomic_load_n (k->var, __ATOMIC_ACQUIRE);
+  if (!k->deref || !p)
+    return k->var;
+  return (void *const *) ((char *) p + k->offset);
+}
 
 struct sc_slot_area;
 
@@ -185,6 +214,7 @@ sc_hidden enum sc_route sc_site_insn_alloc_slot (struct sc_site *,
 
 /* patch.c */
 sc_hidden int sc_patch_sites (struct sc_site **sites, size_t n);
+sc_hidden int sc_patch_keys (struct sc_key **keys, size_t n);
 
 /* registry.c */
 sc_hidden int sc_registry_object_get (const void *id);
@@ -194,6 +224,10 @@ sc_hidden int sc_registry_add_unit (const struct sc_unit *, const void *owner,
 sc_hidden void sc_registry_sort_keys (void);
 sc_hidden void sc_registry_remove (const void *owner);
 sc_hidden struct sc_key *sc_registry_key (void **var);
+sc_hidden size_t sc_registry_keys_of (void **var, struct sc_key **out,
+				      size_t max);
+sc_hidden size_t sc_registry_keys_in (const void *lo, const void *hi,
+				      struct sc_key **out, size_t max);
 sc_hidden const struct sc_unit_state *sc_registry_units (void);
 
 /* process.c */

@@ -29,7 +29,7 @@ describe_site (const struct sc_site *s, struct static_call_site_info *info)
   const unsigned char *dest = s->addr + SC_INSN_LEN + rel;
   info->addr = s->addr;
   info->key = s->key->name;
-  info->var = s->key->var;
+  info->var = sc_key_pointer (s->key);
   info->trampoline = s->tramp;
   info->calls = dest;
   info->tail = s->kind == SC_SITE_TAIL;
@@ -39,7 +39,7 @@ describe_site (const struct sc_site *s, struct static_call_site_info *info)
   else if (dest == s->tramp)
     {
       info->state = STATIC_CALL_SITE_TRAMPOLINE;
-      info->target = __atomic_load_n (s->key->var, __ATOMIC_ACQUIRE);
+      info->target = sc_key_target (s->key);
     }
   else if (sc_is_slot (s->unit, dest))
     {

@@ -74,7 +74,7 @@ plan_site (struct sc_site *s, struct sc_batch *b)
   if (s->state != SC_SITE_MANAGED)
     return -EBUSY;
 
-  void *target = __atomic_load_n (s->key->var, __ATOMIC_ACQUIRE);
+  void *target = sc_key_target (s->key);
   unsigned char want[SC_INSN_LEN];
   enum sc_route route = sc_site_insn_alloc_slot (s, target, want);
 
@@ -305,4 +305,30 @@ sc_patch_sites (struct sc_site **sites, size_t n)
   SC_COUNT_N (sites_patched, b.n);
   free (b.p);
   return status;
+}
+
+/* Retarget every site of KEYS[0..N) in one batch.  */
+int
+sc_patch_keys (struct sc_key **keys, size_t n)
+{
+  if (n == 1)
+    return sc_patch_sites (keys[0]->sites, keys[0]->nsites);
+  size_t total = 0;
+  for (size_t i = 0; i < n; i++)
+    total += keys[i]->nsites;
+  struct sc_site **all = malloc (total * sizeof *all);
+  if (!all && total)
+    {
+      sc_warn ("out of memory retargeting %zu call sites", total);
+      return -ENOMEM;
+    }
+  size_t at = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      memcpy (all + at, keys[i]->sites, keys[i]->nsites * sizeof *all);
+      at += keys[i]->nsites;
+    }
+  int r = sc_patch_sites (all, total);
+  free (all);
+  return r;
 }

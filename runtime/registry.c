@@ -83,13 +83,50 @@ key_bucket (void **var)
   return (h >> 3 ^ h >> 11) % KEY_BUCKETS;
 }
 
+/* The key of the record {VAR, DEREF, OFFSET}.  */
+static struct sc_key *
+find_key (void **var, bool deref, uint32_t offset)
+{
+  for (struct sc_key *k = key_table[key_bucket (var)]; k; k = k->next)
+    if (k->var == var && k->deref == deref && (!deref || k->offset == offset))
+      return k;
+  return NULL;
+}
+
+static bool
+record_deref (const struct sc_key_record *rec)
+{
+  return rec->flags & SC_KEY_DEREF;
+}
+
+static uint32_t
+record_offset (const struct sc_key_record *rec)
+{
+  return rec->flags >> SC_KEY_OFFSET_SHIFT;
+}
+
+/* The key of the pointer VAR itself (not of an ops pointer's member).  */
 struct sc_key *
 sc_registry_key (void **var)
 {
+  return find_key (var, false, 0);
+}
+
+/* Every key whose pointer is VAR or is reached through it (the members
+   of an ops pointer): up to MAX into OUT.  Returns how many there
+   are.  */
+size_t
+sc_registry_keys_of (void **var, struct sc_key **out, size_t max)
+{
+  size_t n = 0;
   for (struct sc_key *k = key_table[key_bucket (var)]; k; k = k->next)
     if (k->var == var)
-      return k;
-  return NULL;
+      {
+	if (n < max)
+	  out[n] = k;
+	n++;
+      }
+  return n;
 }
 
 static size_t
@@ -118,7 +155,8 @@ check_new_key (const struct sc_key *k)
 static struct sc_key *
 get_key (const struct sc_key_record *rec)
 {
-  struct sc_key *k = sc_registry_key (rec->var);
+  struct sc_key *k = find_key (rec->var, record_deref (rec),
+			       record_offset (rec));
   if (k)
     {
       if (strcmp (k->name, rec->name))
@@ -135,6 +173,8 @@ get_key (const struct sc_key_record *rec)
       return NULL;
     }
   k->var = rec->var;
+  k->deref = record_deref (rec);
+  k->offset = record_offset (rec);
   k->name = name;
   k->internal = rec->flags & SC_KEY_INTERNAL;
   check_new_key (k);
@@ -238,11 +278,12 @@ int
 sc_registry_add_unit (const struct sc_unit *desc, const void *owner,
 		      struct sc_site **to_patch)
 {
-  if (desc->version != SC_UNIT_ABI_VERSION)
+  if (desc->version < SC_UNIT_ABI_VERSION_MIN
+      || desc->version > SC_UNIT_ABI_VERSION)
     {
-      sc_warn ("object built for site table version %u, runtime knows %u; "
-	       "its static calls stay on their trampolines",
-	       desc->version, SC_UNIT_ABI_VERSION);
+      sc_warn ("object built for site table version %u, runtime knows "
+	       "%u to %u; its static calls stay on their trampolines",
+	       desc->version, SC_UNIT_ABI_VERSION_MIN, SC_UNIT_ABI_VERSION);
       return -EINVAL;
     }
   struct sc_unit_state *u = calloc (1, sizeof *u);
@@ -269,10 +310,12 @@ sc_registry_add_unit (const struct sc_unit *desc, const void *owner,
       s->kind = sc_site_kind (r);
       s->tramp = kr->tramp;
       s->unit = u;
-      /* A weak pointer that no object defines has address 0: its
-	 sites keep calling the trampoline, which faults as the plain
-	 call through it would.  */
-      s->key = kr->var ? get_key (kr) : NULL;
+      /* A weak pointer that no object defines has address 0 (a
+	 member of an undefined weak table: its offset, below a page):
+	 its sites keep calling the trampoline, which faults as the
+	 plain call through it would.  */
+      s->key = (uintptr_t) kr->var >= SC_NO_OBJECT_BELOW ? get_key (kr)
+						       : NULL;
       if (!s->key || add_site_to_key (s->key, s))
 	{
 	  /* Never patched: it keeps calling its trampoline.  */
@@ -326,7 +369,9 @@ sc_registry_remove (const void *owner)
   for (struct sc_unit_state *u = gone; u; u = u->next)
     for (uint32_t i = 0; i < u->desc->nkeys; i++)
       {
-	struct sc_key *k = sc_registry_key (u->desc->keys[i].var);
+	const struct sc_key_record *rec = &u->desc->keys[i];
+	struct sc_key *k = find_key (rec->var, record_deref (rec),
+				     record_offset (rec));
 	if (!k || k->swept == sweep)
 	  continue;
 	k->swept = sweep;
@@ -353,4 +398,23 @@ const struct sc_unit_state *
 sc_registry_units (void)
 {
   return units;
+}
+
+/* The keys whose pointers lie in [LO, HI): up to MAX of them into OUT
+   (which may be NULL when MAX is 0).  Returns how many there are.  A
+   store into an ops table writes many keys at once.  */
+size_t
+sc_registry_keys_in (const void *lo, const void *hi, struct sc_key **out,
+		     size_t max)
+{
+  size_t n = 0;
+  for (size_t b = 0; b < KEY_BUCKETS; b++)
+    for (struct sc_key *k = key_table[b]; k; k = k->next)
+      if ((const void *) k->var >= lo && (const void *) k->var < hi)
+	{
+	  if (n < max)
+	    out[n] = k;
+	  n++;
+	}
+  return n;
 }

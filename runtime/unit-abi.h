@@ -41,7 +41,14 @@
 # define SC_ABI_ASSERT(cond, why) _Static_assert (cond, why)
 #endif
 
-#define SC_UNIT_ABI_VERSION 2
+#define SC_UNIT_ABI_VERSION 3
+/* The oldest version the runtime reads.  Version 2 has the same layout
+   and no SC_KEY_DEREF key: the plugin still says 2 for a unit without
+   one, which a runtime that knows only version 2 can then register;
+   it refuses the others, whose deref keys it would take for plain
+   pointers.  */
+#define SC_UNIT_ABI_VERSION_MIN 2
+#define SC_UNIT_ABI_VERSION_PLAIN 2
 
 /* The low bits of sc_site_record.key that hold the site's kind.  */
 #define SC_SITE_KIND_MASK 3
@@ -64,11 +71,18 @@ SC_ABI_ASSERT (sizeof (struct sc_site_record) == 8,
 enum sc_key_flags
 {
   SC_KEY_INTERNAL = 1,	/* the pointer is static (internal linkage) */
+  SC_KEY_DEREF = 2,	/* VAR is an ops pointer, `const struct ops *':
+			   the key's pointer is the member at byte
+			   offset flags >> SC_KEY_OFFSET_SHIFT of the
+			   struct VAR points to now (version 3) */
 };
+#define SC_KEY_OFFSET_SHIFT 32
 
 struct sc_key_record
 {
-  void **var;		/* the annotated pointer: the key's identity */
+  void **var;		/* the annotated pointer (with the offset of a
+			   SC_KEY_DEREF key): the key's identity; for a
+			   member of a table, the member's address */
   const char *name;	/* KEY as written in the attribute */
   void *tramp;		/* this object's __static_call_tramp_KEY */
   uint64_t flags;	/* enum sc_key_flags */

@@ -22,3 +22,5 @@ locals_are_fine (void)
   void *q = &s, *r = &a;
   return q != r;
 }
+/* Each error has a note listing the allowed uses.  */
+/* { dg-message "the address of a static call pointer or table may only be" "" { target *-*-* } 0 } */

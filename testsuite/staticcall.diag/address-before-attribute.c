@@ -16,3 +16,5 @@ extern int (*p) (void) __attribute__ ((static_call (k))); /* { dg-message "'p' i
 
 int (*plain) (void) = one;
 int (**fine) (void) = &plain;
+/* Each error has a note listing the allowed uses.  */
+/* { dg-message "the address of a static call pointer or table may only be" "" { target *-*-* } 0 } */

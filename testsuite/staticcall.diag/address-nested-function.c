@@ -15,3 +15,5 @@ outer (void)
   }
   return nested () != 0;
 }
+/* Each error has a note listing the allowed uses.  */
+/* { dg-message "the address of a static call pointer or table may only be" "" { target *-*-* } 0 } */

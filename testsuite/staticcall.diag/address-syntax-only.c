@@ -10,3 +10,5 @@ leak (void)
 {
   return &hook; /* { dg-error "taking the address of static call pointer 'hook'" } */
 }
+/* Each error has a note listing the allowed uses.  */
+/* { dg-message "the address of a static call pointer or table may only be" "" { target *-*-* } 0 } */

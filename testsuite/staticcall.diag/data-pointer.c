@@ -1,2 +1,2 @@
 /* { dg-do compile } */
-int *data __attribute__ ((static_call (k2))); /* { dg-error "applies only to pointers to functions; 'data' points to data" } */
+int *data __attribute__ ((static_call (k2))); /* { dg-error "applies only to pointers to functions and to structs; 'data' points to data" } */

@@ -7,7 +7,10 @@
    not reach its parent's slots.  Then dlopen/call/dlclose
    churn while another thread updates both keys (paced, so that dlopen
    and dlclose get the runtime's lock): 100 rounds, or as many as 20 s
-   allow (at least 10).  */
+   allow (at least 10).  The library's ops table lib_ops is called from
+   all three objects and stored from each, by a whole-table assignment,
+   memcpy and __atomic_store_n; its ops pointer lib_impl is called from
+   all three and pointed by each at a const table of its own.  */
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -61,6 +64,72 @@ expect (fn *lib, fn *exe, int with_module)
   CHECK (static_call_query (exe_key) == exe);
 }
 
+__attribute__ ((noinline)) static int
+exe_calls_ops (int x)
+{
+  return lib_ops.a (x) * 10000 + lib_ops.sub.b (x);
+}
+
+/* Every object's calls through lib_ops reach A and B.  */
+static void
+expect_ops (void *h, fn *a, fn *b)
+{
+  fn *mod_calls_ops = (fn *) dlsym (h, "mod_calls_ops");
+  CHECK (mod_calls_ops);
+  int want = a (1) * 10000 + b (1);
+  CHECK (exe_calls_ops (1) == want);
+  CHECK (lib_calls_ops (1) == want);
+  CHECK (mod_calls_ops (1) == want);
+  sc_test_expect_current ("lib_ops.a", (const void *) a);
+  sc_test_expect_current ("lib_ops.sub.b", (const void *) b);
+}
+
+__attribute__ ((noinline)) static int
+exe_calls_impl (int x)
+{
+  return lib_impl->a (x) * 10000 + lib_impl->sub.b (x);
+}
+
+static void
+tables (void *h)
+{
+  void (*mod_sets_ops_b) (fn *) = (void (*) (fn *)) dlsym (h, "mod_sets_ops_b");
+  CHECK (mod_sets_ops_b);
+  expect_ops (h, lib_t1, lib_t2);
+  struct shared_ops mine = { exe_t1, 6, { exe_t2 } };
+  lib_ops = mine;			/* from the executable */
+  expect_ops (h, exe_t1, exe_t2);
+  CHECK (lib_ops.data == 6);
+  struct shared_ops back = { lib_t2, 7, { lib_t1 } };
+  lib_sets_ops (&back);			/* from the library */
+  expect_ops (h, lib_t2, lib_t1);
+  mod_sets_ops_b (mod_t);		/* from the module */
+  expect_ops (h, lib_t2, mod_t);
+  memcpy (&lib_ops, &mine, sizeof lib_ops);
+  expect_ops (h, exe_t1, exe_t2);
+  lib_ops = back;
+
+  fn *mod_calls_impl = (fn *) dlsym (h, "mod_calls_impl");
+  void (*mod_sets_impl) (void) = (void (*) (void)) dlsym (h, "mod_sets_impl");
+  CHECK (mod_calls_impl && mod_sets_impl);
+  static const struct shared_ops exe_ops = { exe_t2, 2, { exe_t1 } };
+  lib_impl = &exe_ops;			/* from the executable */
+  int want = exe_t2 (1) * 10000 + exe_t1 (1);
+  CHECK (exe_calls_impl (1) == want && lib_calls_impl (1) == want
+	 && mod_calls_impl (1) == want);
+  mod_sets_impl ();			/* from the module */
+  want = mod_t (1) * 10000 + mod_t (1);
+  CHECK (exe_calls_impl (1) == want && lib_calls_impl (1) == want
+	 && mod_calls_impl (1) == want);
+  sc_test_expect_current ("lib_impl->a", (const void *) mod_t);
+  lib_sets_impl (&exe_ops);		/* from the library, before the
+					   module and its table go */
+  want = exe_t2 (1) * 10000 + exe_t1 (1);
+  CHECK (exe_calls_impl (1) == want && lib_calls_impl (1) == want
+	 && mod_calls_impl (1) == want);
+  sc_test_expect_current ("lib_impl->sub.b", (const void *) exe_t1);
+}
+
 static int far_sites;
 
 static int
@@ -96,6 +165,7 @@ main (void)
   void *h;
   load_module (&h);
   expect (lib_t1, exe_t1, 1);
+  tables (h);
 
   lib_key = lib_t2;			/* from the executable */
   expect (lib_t2, exe_t1, 1);

@@ -14,3 +14,18 @@ int lib_calls_exe_key (int);
 int lib_tail_exe_key (int);
 void lib_sets_exe_key (int (*) (int));
 void lib_sets_lib_key (int (*) (int));
+
+/* An ops table of the library, called and stored from every object.  */
+struct shared_ops
+{
+  int (*a) (int);
+  long data;
+  struct { int (*b) (int); } sub;
+};
+extern struct shared_ops lib_ops STATIC_CALL (lib_ops);
+int lib_calls_ops (int);
+void lib_sets_ops (const struct shared_ops *);
+/* An ops pointer of the library, to const tables of the objects.  */
+extern const struct shared_ops *lib_impl STATIC_CALL (lib_impl);
+int lib_calls_impl (int);
+void lib_sets_impl (const struct shared_ops *);
