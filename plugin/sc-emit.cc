@@ -22,7 +22,7 @@ extern bool dwarf2out_do_cfi_asm (void);
 struct site
 {
   unsigned tramp;	/* index in the unit's trampoline list */
-  bool tail;
+  enum sc_site_kind kind;
 };
 
 static vec<site> sites;
@@ -45,7 +45,12 @@ sc_emit_note_site (tree tramp, bool tail)
 				build_tree_list (NULL_TREE, tramp));
       n_tramps++;
     }
-  site s = { index, tail };
+  /* A guarded call that became a sibling call stays a tail site: while
+     the pointer is NULL it jumps to the conditional trampoline, which
+     returns, the runtime needing nothing of its own for it.  */
+  site s = { index, tail ? SC_SITE_TAIL
+		    : sc_cond_trampoline_p (tramp) ? SC_SITE_COND
+		    : SC_SITE_CALL };
   sites.safe_push (s);
   return sites.length () - 1;
 }
@@ -113,20 +118,43 @@ emit_retpoline_thunk (FILE *f)
 }
 
 /* Load the pointer's value into %r11 (which no call passes anything in)
-   or, without retpolines, jump through it directly.  */
+   or, without retpolines, jump through it directly.  A conditional
+   trampoline (sc_cond_trampoline_p) always loads it, once, and returns
+   when it is NULL: it leaves every argument register alone.  */
 static void
 emit_trampoline (FILE *f, tree tramp, tree var)
 {
   const char *name = asm_name (tramp);
   bool local = targetm.binds_local_p (var);
+  bool cond = sc_cond_trampoline_p (tramp);
 
   fprintf (f, "\t.section\t.text.%s,\"axG\",@progbits,%s,comdat\n",
 	   name, name);
   begin_code_symbol (f, name);
 
   const char *var_name = asm_name (var);
-  if (ix86_indirect_branch == indirect_branch_keep
-      || ix86_indirect_branch == indirect_branch_unset)
+  if (cond)
+    {
+      fputs ("\tmovq\t", f);
+      assemble_name (f, var_name);
+      if (local)
+	fputs ("(%rip), %r11\n", f);
+      else
+	fputs ("@GOTPCREL(%rip), %r11\n\tmovq\t(%r11), %r11\n", f);
+      fputs ("\ttestq\t%r11, %r11\n\tjz\t3f\n", f);
+      if (ix86_indirect_branch == indirect_branch_keep
+	  || ix86_indirect_branch == indirect_branch_unset)
+	fputs ("\tjmp\t*%r11\n", f);
+      else if (ix86_indirect_branch == indirect_branch_thunk_inline)
+	emit_retpoline_body (f);
+      else if (ix86_indirect_branch == indirect_branch_thunk_extern)
+	fputs ("\tjmp\t__x86_indirect_thunk_r11\n", f);
+      else
+	fputs ("\tjmp\t" SC_RETPOLINE "\n", f);
+      fputs ("3:\tret\n\tint3\n", f);
+    }
+  else if (ix86_indirect_branch == indirect_branch_keep
+	   || ix86_indirect_branch == indirect_branch_unset)
     {
       if (local)
 	{
@@ -239,7 +267,7 @@ sc_emit_finish_unit (void *, void *)
   site *s;
   FOR_EACH_VEC_ELT (sites, i, s)
     fprintf (f, "\t.long\t.LSCS%u - 5 - .\n\t.long\t.LSCK%u - . + %d\n",
-	     i, s->tramp, s->tail ? SC_SITE_TAIL : SC_SITE_CALL);
+	     i, s->tramp, (int) s->kind);
 
   /* Padding the assembler put in front of each site: one byte per site
      in a section that is not loaded (no run-time cost), for

@@ -43,6 +43,7 @@ void sc_check_aliases (void *, void *);
 SC_DECLARE_PASS (lower);
 tree sc_trampoline_key (const_tree fndecl, tree *var,
 			bool *internal = NULL);
+bool sc_cond_trampoline_p (const_tree fndecl);
 
 /* sc-sites.cc: RTL pass before "shorten".  */
 SC_DECLARE_PASS (sites);

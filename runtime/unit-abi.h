@@ -51,6 +51,9 @@ enum sc_site_kind
 {
   SC_SITE_CALL = 0,	/* e8 rel32: call */
   SC_SITE_TAIL = 1,	/* e9 rel32: jmp (sibling call) */
+  SC_SITE_COND = 2,	/* e8 rel32 to the key's conditional trampoline
+			   (`if (p) p (...);'): the runtime may make it
+			   a 5-byte NOP while the pointer is NULL */
 };
 
 struct sc_site_record
