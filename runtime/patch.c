@@ -8,7 +8,8 @@
      1. int3 over byte 0 of every site;            sync all cores
 	(a core that now runs a site traps: the handler completes the call)
      2. the new displacement, bytes 1..4;          sync
-     3. the new byte 0 (e8 call / e9 jmp);         sync
+     3. the new byte 0 (e8 call / e9 jmp, or the first byte of a NOP or
+	of the instruction clearing %rax, site_insn.c);     sync
    Three syncs per batch whatever the number of sites.  The displacement
    is written under the breakpoint, so no core can execute a mix of old
    and new bytes; the plugin also keeps it inside one 64-byte line.
@@ -113,9 +114,15 @@ plan_site (struct sc_site *s, struct sc_batch *b)
   p->kind = s->kind;
   p->under_foreign_int3 = foreign_int3;
   memcpy (p->insn, want, SC_INSN_LEN);
-  int32_t rel;
-  memcpy (&rel, want + 1, 4);
-  p->dest = s->addr + SC_INSN_LEN + rel;
+  p->op = route == SC_ROUTE_NOP ? SC_PATCH_SKIP
+	  : route == SC_ROUTE_RETURN0 ? SC_PATCH_ZERO : SC_PATCH_GO;
+  p->dest = NULL;
+  if (p->op == SC_PATCH_GO)
+    {
+      int32_t rel;
+      memcpy (&rel, want + 1, 4);
+      p->dest = s->addr + SC_INSN_LEN + rel;
+    }
   if (foreign_int3)
     SC_COUNT (foreign_int3);
   return 0;
