@@ -54,7 +54,7 @@ enum static_call_site_state
   STATIC_CALL_SITE_REFUSED,	/* bytes not the runtime's: left alone */
   STATIC_CALL_SITE_SLOT,	/* calls a near slot: the target is far */
   STATIC_CALL_SITE_NOP,		/* a conditional site of a NULL pointer:
-				   a 5-byte NOP */
+				   a 5-byte NOP (`ret' for a tail call) */
   STATIC_CALL_SITE_RETURN0	/* target static_call_return0: a 5-byte
 				   instruction clearing %rax */
 };

@@ -45,12 +45,9 @@ sc_emit_note_site (tree tramp, bool tail)
 				build_tree_list (NULL_TREE, tramp));
       n_tramps++;
     }
-  /* A guarded call that became a sibling call stays a tail site: while
-     the pointer is NULL it jumps to the conditional trampoline, which
-     returns, the runtime needing nothing of its own for it.  */
-  site s = { index, tail ? SC_SITE_TAIL
-		    : sc_cond_trampoline_p (tramp) ? SC_SITE_COND
-		    : SC_SITE_CALL };
+  bool cond = sc_cond_trampoline_p (tramp);
+  site s = { index, cond ? (tail ? SC_SITE_COND_TAIL : SC_SITE_COND)
+		    : tail ? SC_SITE_TAIL : SC_SITE_CALL };
   sites.safe_push (s);
   return sites.length () - 1;
 }

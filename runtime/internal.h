@@ -43,6 +43,13 @@
    hold (site_insn.c): nopl 0(%rax,%rax) and cs cs cs xor %eax, %eax.  */
 #define SC_OP_NOP5 0x0f
 #define SC_OP_ZERO5 0x2e
+#define SC_OP_RET 0xc3
+
+static inline bool
+sc_kind_tail (unsigned kind)
+{
+  return kind & SC_SITE_KIND_TAIL;
+}
 
 #define sc_hidden __attribute__ ((visibility ("hidden")))
 
@@ -97,7 +104,8 @@ struct sc_unit_state
 enum sc_patch_op
 {
   SC_PATCH_GO,		/* call (or jmp) to dest */
-  SC_PATCH_SKIP,	/* nothing: a conditional site's NOP */
+  SC_PATCH_SKIP,	/* nothing: a conditional site's NOP, or for a
+			   tail one its `ret' */
   SC_PATCH_ZERO,	/* %rax = 0: a call of static_call_return0 */
 };
 
@@ -196,6 +204,7 @@ enum sc_route
   SC_ROUTE_RETURN0	/* a call of static_call_return0 */
 };
 sc_hidden extern const unsigned char sc_insn_nop5[SC_INSN_LEN];
+sc_hidden extern const unsigned char sc_insn_ret5[SC_INSN_LEN];
 sc_hidden extern const unsigned char sc_insn_zero5[SC_INSN_LEN];
 sc_hidden void sc_site_insn (const struct sc_site *, const void *dest,
 			     unsigned char out[SC_INSN_LEN]);

@@ -32,12 +32,13 @@ describe_site (const struct sc_site *s, struct static_call_site_info *info)
   info->var = s->key->var;
   info->trampoline = s->tramp;
   info->calls = dest;
-  info->tail = s->kind == SC_SITE_TAIL;
-  info->conditional = s->kind == SC_SITE_COND;
+  info->tail = sc_kind_tail (s->kind);
+  info->conditional = (s->kind & SC_SITE_KIND_COND) != 0;
   info->target = dest;
   if (s->state == SC_SITE_REFUSED)
     info->state = STATIC_CALL_SITE_REFUSED;
-  else if (!memcmp (s->cur, sc_insn_nop5, SC_INSN_LEN))
+  else if (!memcmp (s->cur, sc_insn_nop5, SC_INSN_LEN)
+	   || !memcmp (s->cur, sc_insn_ret5, SC_INSN_LEN))
     {
       info->state = STATIC_CALL_SITE_NOP;
       info->calls = info->target = NULL;

@@ -84,20 +84,29 @@ plan_site (struct sc_site *s, struct sc_batch *b)
   bool foreign_int3 = false;
   if (memcmp (now, s->cur, SC_INSN_LEN))
     {
+      const char *why = "not what the runtime wrote";
       if (now[0] == SC_OP_INT3 && !memcmp (now + 1, s->cur + 1, 4))
-	/* A debugger's (or another patcher's) breakpoint: it keeps every
-	   core off the site already, and whoever removes it restores our
-	   opcode, which never changes.  The displacement can be written
-	   under it.  */
-	foreign_int3 = true;
-      else
+	{
+	  /* A debugger's (or another patcher's) breakpoint: it keeps
+	     every core off the site already, and whoever removes it
+	     restores our opcode.  The displacement can be written under
+	     it, as long as the opcode stays: not when a conditional site
+	     goes between its NOP and a call, nor a site between a call
+	     and the clearing of %rax (the restored byte would start
+	     another instruction).  */
+	  foreign_int3 = true;
+	  if (want[0] != s->cur[0])
+	    why = "under another's breakpoint, and its instruction would "
+		  "change";
+	}
+      if (!foreign_int3 || want[0] != s->cur[0])
 	{
 	  s->state = SC_SITE_REFUSED;
 	  SC_COUNT (conflicts);
 	  sc_warn ("site %p of key '%s' holds %02x %02x %02x %02x %02x, "
-		   "not what the runtime wrote; leaving it alone",
+		   "%s; leaving it alone",
 		   (void *) s->addr, s->key->name, now[0], now[1], now[2],
-		   now[3], now[4]);
+		   now[3], now[4], why);
 	  return -EBUSY;
 	}
     }

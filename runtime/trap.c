@@ -16,13 +16,14 @@
 	      put the signal frame below the red zone, so the push
 	      overwrites nothing live.  A tail site (jmp) only jumps.
 	      A site whose new instruction is a NOP (a conditional site
-	      of a NULL pointer) is skipped, one that clears %rax (a
-	      call of static_call_return0) clears it and is skipped.
+	      of a NULL pointer) is skipped, a `ret' (the same as a
+	      sibling call) returns, one that clears %rax (a call of
+	      static_call_return0) clears it and is skipped.
    stub       (STATICCALL_BP=trampoline) never touch the interrupted
 	      stack: send the thread to a per-hit stub that pushes the
 	      return address and jumps, made uninterruptible by rseq
-	      (stub_area.c).  A NOP or a clearing of %rax is emulated,
-	      since it touches no stack.
+	      (stub_area.c).  A NOP, a `ret' or a clearing of %rax is
+	      emulated: none writes the stack.
 
    A trap that is not at a site of the batch is someone else's: it goes
    to the handler installed before ours, or gets the default action.
@@ -90,6 +91,14 @@ static void
 emulate_call (greg_t *g, const struct sc_patch *p)
 {
   /* A NOP, or %rax cleared: on to the next instruction.  */
+  if (p->op == SC_PATCH_SKIP && sc_kind_tail (p->kind))
+    {
+      /* `ret'.  */
+      uint64_t *sp = (uint64_t *) g[REG_RSP];
+      g[REG_RIP] = (greg_t) *sp;
+      g[REG_RSP] = (greg_t) (sp + 1);
+      return;
+    }
   if (p->op != SC_PATCH_GO)
     {
       if (p->op == SC_PATCH_ZERO)
@@ -97,7 +106,7 @@ emulate_call (greg_t *g, const struct sc_patch *p)
       g[REG_RIP] = (greg_t) (p->addr + SC_INSN_LEN);
       return;
     }
-  if (p->kind != SC_SITE_TAIL)
+  if (!sc_kind_tail (p->kind))
     {
       uint64_t *sp = (uint64_t *) g[REG_RSP] - 1;
       *sp = (uint64_t) (p->addr + SC_INSN_LEN);
@@ -126,7 +135,7 @@ complete_call (ucontext_t *uc, const struct sc_batch *b,
     }
   /* A thread without an rseq registration would never be moved out of
      a stub, so it could still be inside one when the stub is reused.  */
-  if (p->kind != SC_SITE_TAIL && p->op == SC_PATCH_GO
+  if (!sc_kind_tail (p->kind) && p->op == SC_PATCH_GO
       && path == SC_BP_TRAMPOLINE
       && sc_rseq_registered () && getpid () == b->pid)
     {
@@ -247,7 +256,7 @@ trap_handler (int sig, siginfo_t *si, void *ctx)
 	     is gone and a call, a jmp, a NOP or a clearing of %rax stands
 	     there.  Run it.  */
 	  if (now == SC_OP_CALL || now == SC_OP_JMP || now == SC_OP_NOP5
-	      || now == SC_OP_ZERO5)
+	      || now == SC_OP_ZERO5 || now == SC_OP_RET)
 	    {
 	      g[REG_RIP] = (greg_t) site;
 	      SC_COUNT (bp_stale);
