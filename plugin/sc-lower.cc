@@ -498,9 +498,36 @@ remove_dead_test_value (function *fun, tree op)
     }
 }
 
+/* Whether BB only passes control on to its one successor: labels of
+   its own, a prediction (`if (!p) return;' leaves one) and debug
+   statements; entered from one place only.  */
+static bool
+empty_forwarder_p (basic_block bb)
+{
+  if (!single_pred_p (bb) || !single_succ_p (bb)
+      || (single_succ_edge (bb)->flags & (EDGE_ABNORMAL | EDGE_EH)))
+    return false;
+  for (gimple_stmt_iterator gsi = gsi_start_bb (bb); !gsi_end_p (gsi);
+       gsi_next (&gsi))
+    {
+      gimple *stmt = gsi_stmt (gsi);
+      if (glabel *label = dyn_cast<glabel *> (stmt))
+	{
+	  tree decl = gimple_label_label (label);
+	  if (FORCED_LABEL (decl) || DECL_NONLOCAL (decl))
+	    return false;
+	}
+      else if (!is_gimple_debug (stmt) && gimple_code (stmt) != GIMPLE_PREDICT
+	       && gimple_code (stmt) != GIMPLE_NOP)
+	return false;
+    }
+  return true;
+}
+
 /* BB ends in a guard `if (P != 0)' (or `if (P == 0)' with the other
-   arm) of a call through P: make it a conditional site.  Returns
-   whether it did.  */
+   arm) of a call through P: make it a conditional site.  The arm that
+   skips the call may go through an empty block (`if (!p) return;
+   p (x);').  Returns whether it did.  */
 static bool
 lower_guard (function *fun, basic_block bb, temp_defs *defs)
 {
@@ -522,9 +549,16 @@ lower_guard (function *fun, basic_block bb, temp_defs *defs)
   basic_block arm = taken->dest;
   if (((taken->flags | skipped->flags) & (EDGE_ABNORMAL | EDGE_EH))
       || !single_pred_p (arm) || !single_succ_p (arm)
-      || single_succ (arm) != skipped->dest
       || (single_succ_edge (arm)->flags & (EDGE_ABNORMAL | EDGE_EH)))
     return false;
+  basic_block forwarder = NULL;
+  if (single_succ (arm) != skipped->dest)
+    {
+      forwarder = skipped->dest;
+      if (forwarder == arm || !empty_forwarder_p (forwarder)
+	  || single_succ (forwarder) != single_succ (arm))
+	return false;
+    }
   gcall *call = guarded_call (arm, load, defs);
   if (!call)
     return false;
@@ -544,6 +578,8 @@ lower_guard (function *fun, basic_block bb, temp_defs *defs)
   gimple_stmt_iterator cond_gsi = gsi_for_stmt (cond);
   gsi_remove (&cond_gsi, true);
   remove_edge (skipped);
+  if (forwarder)
+    delete_basic_block (forwarder);
   taken->flags &= ~(EDGE_TRUE_VALUE | EDGE_FALSE_VALUE);
   taken->flags |= EDGE_FALLTHRU;
   taken->probability = profile_probability::always ();
