@@ -11,6 +11,9 @@
 	call instruction into a recorded, bundle-aligned site;
      3. every assignment `p = v' becomes __static_call_update (&p, v),
 	which stores V and retargets the key's sites.
+   Before step 2, each guarded call `if (p) p (args);' (value unused,
+   no else) loses its test and becomes a call of the key's conditional
+   trampoline, a conditional site (step 2a, lower_guards).
 
    The pass runs before call-graph edges exist, so no edge has to be
    repaired, and before SSA, where the callee of `p (...)' is an
