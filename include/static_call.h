@@ -111,7 +111,8 @@ void __static_call_clear_status (void);
 /* Retarget VAR to the function FN: every call site of VAR's key calls
    FN directly when this returns.  FN must have VAR's type (a function of
    another type is a compile-time error); NULL is accepted, and calls
-   through VAR then fault as they would in plain C.  Evaluates to 0, or
+   through VAR then fault as they would in plain C (a guarded one,
+   `if (VAR) VAR (...);', is then a 5-byte NOP).  Evaluates to 0, or
    to a negative errno value: -EBUSY when a site of the key holds bytes
    the runtime did not write (a foreign patch; it is left alone and may
    still reach an earlier target), or the error of a failed code write.
