@@ -11,6 +11,9 @@
 #                        plain and with -mindirect-branch=thunk
 #   bench/update-cost.c  cost of one update for 1 to 100000 sites of a
 #                        key (sources from bench/gen-sites.py)
+#   bench/cond-cost.c    a guarded call `if (p) p (x)' with p NULL: the
+#                        conditional site's NOP against the plain test
+#                        and branch (and the unpatched site)
 #   bench/slow-path.c    cost of a call that hits a site under patch,
 #                        for STATICCALL_BP=emulate and trampoline
 #   bench/startup.c      start-up: syncs, batches and load time per site
@@ -67,6 +70,11 @@ $(BENCH_OUT)/update-cost: $(top_srcdir)/bench/update-cost.c \
 	@$(MKDIR_P) $(BENCH_OUT)
 	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) $(top_srcdir)/bench/update-cost.c \
 	  $(BENCH_SITE_OBJS) $(BENCH_LIBS) -o $@
+
+$(BENCH_OUT)/cond-cost: $(top_srcdir)/bench/cond-cost.c $(BENCH_DEPS)
+	@$(MKDIR_P) $(BENCH_OUT)
+	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) $(top_srcdir)/bench/cond-cost.c \
+	  $(BENCH_LIBS) -o $@
 
 $(BENCH_OUT)/slow-path: $(top_srcdir)/bench/slow-path.c $(BENCH_DEPS)
 	@$(MKDIR_P) $(BENCH_OUT)
@@ -139,7 +147,7 @@ bench-startup: $(BENCH_STARTUP)
 	$(BENCH_STARTUP_RUN)
 
 BENCH_EXES = $(BENCH_STARTUP) $(BENCH_OUT)/call-cost $(BENCH_OUT)/call-cost-retpoline \
-	$(BENCH_OUT)/update-cost $(BENCH_OUT)/slow-path
+	$(BENCH_OUT)/update-cost $(BENCH_OUT)/slow-path $(BENCH_OUT)/cond-cost
 
 # Only the plugin, the runtime and staticcall-sites, not `all': the
 # benchmarks need nothing else (not the manual, say).
@@ -156,6 +164,7 @@ bench: bench-build
 	@echo "   (every site stays on its trampoline: patched ~ trampoline)"
 	STATICCALL_WRITER=none STATICCALL_QUIET=1 $(BENCH_OUT)/call-cost \
 	  --label writer-none -o $(BENCH_RESULTS)/call-cost-writer-none.json
+	$(BENCH_OUT)/cond-cost -o $(BENCH_RESULTS)/cond-cost.json
 	$(BENCH_OUT)/update-cost -o $(BENCH_RESULTS)/update-cost.json
 	STATICCALL_WRITER=mprotect $(BENCH_OUT)/update-cost \
 	  -o $(BENCH_RESULTS)/update-cost-mprotect.json
@@ -177,5 +186,10 @@ bench: bench-build
 bench-clean:
 	rm -rf $(BENCH_OUT)
 
-.PHONY: bench bench-build bench-clean bench-startup
+# `make bench-cond': the conditional-site benchmark alone.
+bench-cond: $(BENCH_OUT)/cond-cost
+	@$(MKDIR_P) $(BENCH_RESULTS)
+	$(BENCH_OUT)/cond-cost -o $(BENCH_RESULTS)/cond-cost.json
+
+.PHONY: bench bench-build bench-clean bench-startup bench-cond
 .PRECIOUS: $(BENCH_OUT)/sites-%.c $(BENCH_OUT)/startup-units/src/%.c

@@ -61,7 +61,8 @@ def sections(path):
 
 def summary(tool, path):
     out = run([tool, "--quiet", "--summary", path])
-    m = re.search(r"(\d+) sites \((\d+) tail\), (\d+) bad, (\d+) bytes of "
+    m = re.search(r"(\d+) sites \((\d+) tail(?:, \d+ conditional)?\), "
+                  r"(\d+) bad, (\d+) bytes of "
                   r"site records(?:, padding (\d+) bytes \(mean ([0-9.]+), "
                   r"max (\d+) per site\))?", out)
     if not m:

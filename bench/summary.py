@@ -62,6 +62,17 @@ def main():
                                       upd["bad_sites"]), False)
 
     try:
+        cc = load(d, "cond-cost")
+    except OSError:
+        cc = None
+    if cc:
+        r = cc["ratios"]["nop/test"]
+        target("NOP'd conditional site / `if (p) p ()', p NULL <= 1",
+               "%.3f [%.3f, %.3f]" % (r["median"], r["q1"], r["q3"]),
+               r["median"] <= 1.0 and cc["nop_in_code"]
+               and cc["ns_per_iteration"]["nop"]["site"] == "nop")
+
+    try:
         st = load(d, "startup")
     except OSError:
         st = None

@@ -61,7 +61,11 @@ enum static_call_site_state
   STATIC_CALL_SITE_DIRECT,	/* calls its target directly */
   STATIC_CALL_SITE_TRAMPOLINE,	/* calls the key's trampoline */
   STATIC_CALL_SITE_REFUSED,	/* bytes not the runtime's: left alone */
-  STATIC_CALL_SITE_SLOT		/* calls a near slot: the target is far */
+  STATIC_CALL_SITE_SLOT,	/* calls a near slot: the target is far */
+  STATIC_CALL_SITE_NOP,		/* a conditional site of a NULL pointer:
+				   a 5-byte NOP (`ret' for a tail call) */
+  STATIC_CALL_SITE_RETURN0	/* target static_call_return0: a 5-byte
+				   instruction clearing %rax */
 };
 
 struct static_call_site_info
@@ -70,13 +74,24 @@ struct static_call_site_info
   const char *key;		/* the key's name */
   const void *var;		/* address of the annotated pointer */
   const void *trampoline;	/* the key's trampoline in this object */
-  const void *calls;		/* where the instruction goes now */
+  const void *calls;		/* where the instruction goes now; NULL for
+				   a NOP or a clearing of %rax */
   int tail;			/* 1 for a jmp (tail call) */
   enum static_call_site_state state;
-  const void *target;		/* where the call ends up */
+  const void *target;		/* where the call ends up (NULL for a NOP,
+				   static_call_return0 for its clearing) */
+  int conditional;		/* 1 for a guarded `if (p) p (...);' */
 };
 
 void static_call_get_stats (struct static_call_stats *);
+
+/* Returns 0.  Cast to any function-pointer type whose result is
+   returned in %rax (integers, pointers, _Bool, enums; not floating
+   point or structures), and store it into an annotated pointer: each
+   call site then holds a 5-byte instruction that clears %rax instead of
+   a call.  A tail call still jumps to it; static_call_query reports it.
+   Like Linux's __static_call_return0.  */
+long static_call_return0 (void);
 
 /* Call FN for each registered site, under the runtime's lock (FN must
    not update static calls).  Stops when FN returns non-zero, and
@@ -105,7 +120,8 @@ void __static_call_clear_status (void);
 /* Retarget VAR to the function FN: every call site of VAR's key calls
    FN directly when this returns.  FN must have VAR's type (a function of
    another type is a compile-time error); NULL is accepted, and calls
-   through VAR then fault as they would in plain C.  Evaluates to 0, or
+   through VAR then fault as they would in plain C (a guarded one,
+   `if (VAR) VAR (...);', is then a 5-byte NOP).  Evaluates to 0, or
    to a negative errno value: -EBUSY when a site of the key holds bytes
    the runtime did not write (a foreign patch; it is left alone and may
    still reach an earlier target), or the error of a failed code write.

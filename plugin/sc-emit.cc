@@ -24,7 +24,7 @@ extern bool dwarf2out_do_cfi_asm (void);
 struct site
 {
   unsigned tramp;	/* index in the unit's trampoline list */
-  bool tail;
+  enum sc_site_kind kind;
 };
 
 static vec<site> sites;
@@ -47,7 +47,9 @@ sc_emit_note_site (tree tramp, bool tail)
 				build_tree_list (NULL_TREE, tramp));
       n_tramps++;
     }
-  site s = { index, tail };
+  bool cond = sc_cond_trampoline_p (tramp);
+  site s = { index, cond ? (tail ? SC_SITE_COND_TAIL : SC_SITE_COND)
+		    : tail ? SC_SITE_TAIL : SC_SITE_CALL };
   sites.safe_push (s);
   return sites.length () - 1;
 }
@@ -126,74 +128,84 @@ offset_suffix (HOST_WIDE_INT offset, char *buf, size_t size)
   return buf;
 }
 
-/* Load the pointer's value into %r11 (which no call passes anything in)
-   or, without retpolines, jump through it directly.  */
+/* The memory operand that holds the pointer's value: VAR+OFF(%rip), or
+   OFF(%r11) once %r11 holds the address it is relative to.  */
+static void
+emit_pointer_operand (FILE *f, const char *var_name, const char *off,
+		      bool via_r11)
+{
+  if (via_r11)
+    fprintf (f, "%s(%%r11)", off + (off[0] == '+'));
+  else
+    {
+      assemble_name (f, var_name);
+      fprintf (f, "%s(%%rip)", off);
+    }
+}
+
+/* Jump through the pointer or, with retpolines or for a conditional
+   trampoline (sc_cond_trampoline_p), load its value into %r11 (which
+   no call passes anything in) first.  A conditional trampoline loads
+   it once and returns when it is NULL: it leaves every argument
+   register alone.  The pointer is at VAR + OFF for a table's member,
+   and at *VAR + OFF for an ops pointer's member.  */
 static void
 emit_trampoline (FILE *f, tree tramp, tree var)
 {
   const char *name = asm_name (tramp);
   bool local = targetm.binds_local_p (var);
+  bool cond = sc_cond_trampoline_p (tramp);
 
   fprintf (f, "\t.section\t.text.%s,\"axG\",@progbits,%s,comdat\n",
 	   name, name);
   begin_code_symbol (f, name);
 
   const char *var_name = asm_name (var);
-  /* A table's member: the pointer is at VAR + OFF.  */
   char off[32];
-  HOST_WIDE_INT offset = sc_trampoline_offset (tramp);
-  offset_suffix (offset, off, sizeof off);
+  offset_suffix (sc_trampoline_offset (tramp), off, sizeof off);
+  bool deref = sc_trampoline_deref (tramp);
   bool retpoline = !(ix86_indirect_branch == indirect_branch_keep
 		     || ix86_indirect_branch == indirect_branch_unset);
-  if (sc_trampoline_deref (tramp))
+
+  /* 1. %r11 = the address the operand is relative to, when it is not
+     VAR itself in this object.  */
+  bool via_r11 = deref || !local;
+  if (via_r11)
     {
-      /* An ops pointer's member: the pointer is at *VAR + OFF.  */
       fputs ("\tmovq\t", f);
       assemble_name (f, var_name);
       if (local)
 	fputs ("(%rip), %r11\n", f);
-      else
+      else if (deref)
 	fputs ("@GOTPCREL(%rip), %r11\n\tmovq\t(%r11), %r11\n", f);
-      if (!retpoline)
-	fprintf (f, "\tjmp\t*%s(%%r11)\n", off + (offset != 0));
       else
-	fprintf (f, "\tmovq\t%s(%%r11), %%r11\n", off + (offset != 0));
+	fputs ("@GOTPCREL(%rip), %r11\n", f);
     }
-  else if (!retpoline)
+
+  /* 2. The jump.  */
+  if (!retpoline && !cond)
     {
-      if (local)
-	{
-	  fputs ("\tjmp\t*", f);
-	  assemble_name (f, var_name);
-	  fprintf (f, "%s(%%rip)\n", off);
-	}
-      else
-	{
-	  fputs ("\tmovq\t", f);
-	  assemble_name (f, var_name);
-	  fprintf (f, "@GOTPCREL(%%rip), %%r11\n\tjmp\t*%s(%%r11)\n",
-		   off + (offset != 0));
-	}
+      fputs ("\tjmp\t*", f);
+      emit_pointer_operand (f, var_name, off, via_r11);
+      fputs ("\n", f);
+      end_code_symbol (f, name);
+      return;
     }
+  fputs ("\tmovq\t", f);
+  emit_pointer_operand (f, var_name, off, via_r11);
+  fputs (", %r11\n", f);
+  if (cond)
+    fputs ("\ttestq\t%r11, %r11\n\tjz\t3f\n", f);
+  if (!retpoline)
+    fputs ("\tjmp\t*%r11\n", f);
+  else if (ix86_indirect_branch == indirect_branch_thunk_inline)
+    emit_retpoline_body (f);
+  else if (ix86_indirect_branch == indirect_branch_thunk_extern)
+    fputs ("\tjmp\t__x86_indirect_thunk_r11\n", f);
   else
-    {
-      fputs ("\tmovq\t", f);
-      assemble_name (f, var_name);
-      if (local)
-	fprintf (f, "%s(%%rip), %%r11\n", off);
-      else
-	fprintf (f, "@GOTPCREL(%%rip), %%r11\n\tmovq\t%s(%%r11), %%r11\n",
-		 off + (offset != 0));
-    }
-  if (retpoline)
-    {
-      if (ix86_indirect_branch == indirect_branch_thunk_inline)
-	emit_retpoline_body (f);
-      else if (ix86_indirect_branch == indirect_branch_thunk_extern)
-	fputs ("\tjmp\t__x86_indirect_thunk_r11\n", f);
-      else
-	fputs ("\tjmp\t" SC_RETPOLINE "\n", f);
-    }
+    fputs ("\tjmp\t" SC_RETPOLINE "\n", f);
+  if (cond)
+    fputs ("3:\tret\n\tint3\n", f);
   end_code_symbol (f, name);
 }
 
@@ -288,7 +300,7 @@ sc_emit_finish_unit (void *, void *)
   site *s;
   FOR_EACH_VEC_ELT (sites, i, s)
     fprintf (f, "\t.long\t.LSCS%u - 5 - .\n\t.long\t.LSCK%u - . + %d\n",
-	     i, s->tramp, s->tail ? SC_SITE_TAIL : SC_SITE_CALL);
+	     i, s->tramp, (int) s->kind);
 
   /* Padding the assembler put in front of each site: one byte per site
      in a section that is not loaded (no run-time cost), for

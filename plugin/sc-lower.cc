@@ -21,6 +21,10 @@
    P above is an annotated pointer or a member of pointer-to-function
    type of an annotated table, `t.m' or `t.sub.m' (its key is
    `KEY.m', `KEY.sub.m').
+   Before step 2, each guarded call `if (p) p (args);' (value unused,
+   no else) through an annotated pointer loses its test and becomes a
+   call of the key's conditional trampoline, a conditional site (step
+   2a, lower_guards); guarded calls through members keep their test.
 
    The pass runs before call-graph edges exist, so no edge has to be
    repaired, and before SSA, where the callee of `p (...)' is an
@@ -410,11 +414,318 @@ lower_assignment (gimple_stmt_iterator *gsi, tree ref)
 	    "assignment to %qE retargets static call key %qE", ref, key);
 }
 
+/* Step 2a: conditional sites.
+
+   `if (p) p (args);', with the call's value unused and no `else', is
+   at this point a block ending in a GIMPLE_COND that tests a load of P
+   against 0 (`!=' or `=='), one arm a block holding only the call
+   through another load of P (and the gimplifier's temporaries of its
+   arguments), both arms joining.  The test goes, and the call becomes
+   an unconditional call of the key's conditional trampoline
+   (__static_call_cond_KEY...), which returns at once when P is NULL
+   and else jumps through it; sc-emit.cc records the site as
+   SC_SITE_COND, which the runtime patches to a 5-byte NOP while P is
+   NULL and to a direct call otherwise (Linux's static_call_cond).
+
+   What an `annotated load' is lives in annotated_load alone: today the
+   annotated variable itself, which callee_variable also returns for
+   the call.  Another kind of key (a member, a pointee's member) plugs
+   in there, with a get_trampoline for it: the matching compares the
+   two loads with operand_equal_p, and the conditional trampoline is
+   derived from whatever plain trampoline the call gets.  */
+
+/* Marks a conditional trampoline's FUNCTION_DECL; on a plain
+   trampoline, the same name's value is its conditional twin.  */
+#define SC_COND_ATTRIBUTE "static_call cond trampoline"
+#define SC_COND_PREFIX "__static_call_cond_"
+
+/* The conditional twin of the plain trampoline TRAMP, made on first
+   use: same type, key, pointer and linkage, its own name
+   (__static_call_cond_ instead of __static_call_tramp_).  Reachable
+   for the garbage collector through TRAMP's attributes.  */
+static tree
+get_cond_trampoline (tree tramp)
+{
+  tree link = lookup_attribute (SC_COND_ATTRIBUTE, DECL_ATTRIBUTES (tramp));
+  if (link)
+    return TREE_VALUE (link);
+  const char *name = IDENTIFIER_POINTER (DECL_NAME (tramp));
+  gcc_assert (startswith (name, SC_TRAMP_PREFIX));
+  char *cond_name = concat (SC_COND_PREFIX, name + strlen (SC_TRAMP_PREFIX),
+			    NULL);
+  tree fn = build_decl (DECL_SOURCE_LOCATION (tramp), FUNCTION_DECL,
+			get_identifier (cond_name), TREE_TYPE (tramp));
+  free (cond_name);
+  TREE_PUBLIC (fn) = 1;
+  DECL_EXTERNAL (fn) = 1;
+  DECL_ARTIFICIAL (fn) = 1;
+  DECL_VISIBILITY (fn) = VISIBILITY_HIDDEN;
+  DECL_VISIBILITY_SPECIFIED (fn) = 1;
+  DECL_ATTRIBUTES (fn) = tree_cons (get_identifier (SC_COND_ATTRIBUTE),
+				    NULL_TREE, DECL_ATTRIBUTES (tramp));
+  DECL_ATTRIBUTES (tramp) = tree_cons (get_identifier (SC_COND_ATTRIBUTE),
+				       fn, DECL_ATTRIBUTES (tramp));
+  return fn;
+}
+
+/* Whether FNDECL is a conditional trampoline (get_cond_trampoline).  */
+bool
+sc_cond_trampoline_p (const_tree fndecl)
+{
+  if (!fndecl || TREE_CODE (fndecl) != FUNCTION_DECL)
+    return false;
+  tree attr = lookup_attribute (SC_COND_ATTRIBUTE, DECL_ATTRIBUTES (fndecl));
+  return attr && TREE_VALUE (attr) == NULL_TREE;
+}
+
+/* The annotated load that the pointer value OP comes from, looking
+   through temporaries and through conversions that keep every bit of
+   it (so that testing the result against 0 tests the pointer); NULL
+   when there is none.  */
+static tree
+annotated_load (tree op, temp_defs *defs)
+{
+  for (int depth = 0; op && depth < 8; depth++)
+    {
+      if (VAR_P (op) && sc_var_key (op))
+	return op;
+      gimple *def = NULL;
+      if (TREE_CODE (op) == SSA_NAME)
+	def = SSA_NAME_DEF_STMT (op);
+      else if (is_local_temp (op))
+	{
+	  temp_def *d = defs->get (op);
+	  if (!d || d->count != 1)
+	    return NULL_TREE;
+	  op = d->source;
+	  continue;
+	}
+      if (!def || !is_gimple_assign (def))
+	return NULL_TREE;
+      tree lhs_type = TREE_TYPE (gimple_assign_lhs (def));
+      if (gimple_assign_cast_p (def))
+	{
+	  if (TREE_CODE (lhs_type) != BOOLEAN_TYPE
+	      && !POINTER_TYPE_P (lhs_type)
+	      && !(INTEGRAL_TYPE_P (lhs_type)
+		   && TYPE_PRECISION (lhs_type) >= POINTER_SIZE))
+	    return NULL_TREE;
+	}
+      else if (!gimple_assign_single_p (def))
+	return NULL_TREE;
+      op = gimple_assign_rhs1 (def);
+    }
+  return NULL_TREE;
+}
+
+/* Whether STMT, in the arm of a guard, may run unguarded: it computes
+   a temporary of the call's arguments, with no side effect and nothing
+   that could trap (a load through a pointer could), or it is debug
+   information.  */
+static bool
+speculable_arm_statement (gimple *stmt)
+{
+  if (is_gimple_debug (stmt) || gimple_code (stmt) == GIMPLE_NOP)
+    return true;
+  if (glabel *label = dyn_cast<glabel *> (stmt))
+    {
+      tree decl = gimple_label_label (label);
+      return !FORCED_LABEL (decl) && !DECL_NONLOCAL (decl);
+    }
+  if (!is_gimple_assign (stmt))
+    return false;
+  tree lhs = gimple_assign_lhs (stmt);
+  return (TREE_CODE (lhs) == SSA_NAME || is_local_temp (lhs))
+	 && !gimple_has_side_effects (stmt)
+	 && !gimple_has_volatile_ops (stmt)
+	 && !gimple_could_trap_p (stmt);
+}
+
+/* The call that makes BB (the arm of a guard testing LOAD) a
+   conditional site, or NULL: its only statements are speculable ones,
+   then the call through LOAD with its value unused, then nothing but
+   debug statements.  */
+static gcall *
+guarded_call (basic_block bb, tree load, temp_defs *defs)
+{
+  gcall *call = NULL;
+  for (gimple_stmt_iterator gsi = gsi_start_bb (bb); !gsi_end_p (gsi);
+       gsi_next (&gsi))
+    {
+      gimple *stmt = gsi_stmt (gsi);
+      if (call)
+	{
+	  if (!is_gimple_debug (stmt))
+	    return NULL;
+	  continue;
+	}
+      if (gcall *c = dyn_cast<gcall *> (stmt))
+	{
+	  if (gimple_call_internal_p (c) || gimple_call_fndecl (c)
+	      || gimple_call_lhs (c) || gimple_call_chain (c)
+	      || (gimple_call_flags (c) & ECF_NORETURN))
+	    return NULL;
+	  tree callee = callee_variable (gimple_call_fn (c), defs);
+	  if (!callee || !operand_equal_p (callee, load, 0))
+	    return NULL;
+	  call = c;
+	}
+      else if (!speculable_arm_statement (stmt))
+	return NULL;
+    }
+  return call;
+}
+
+static tree
+find_name (tree *tp, int *, void *name)
+{
+  return *tp == (tree) name ? *tp : NULL_TREE;
+}
+
+/* Whether SSA name NAME is used by a statement of FUN other than
+   EXCEPT (the immediate uses are not kept before SSA).  */
+static bool
+name_used_p (function *fun, tree name, gimple *except)
+{
+  basic_block bb;
+  FOR_EACH_BB_FN (bb, fun)
+    for (gimple_stmt_iterator gsi = gsi_start_bb (bb); !gsi_end_p (gsi);
+	 gsi_next (&gsi))
+      {
+	gimple *stmt = gsi_stmt (gsi);
+	if (stmt == except)
+	  continue;
+	for (unsigned i = 0; i < gimple_num_ops (stmt); i++)
+	  if (tree op = gimple_op (stmt, i))
+	    if (walk_tree_without_duplicates (&op, find_name, name))
+	      return true;
+      }
+  return false;
+}
+
+/* Remove the statements that computed the tested value OP (the load
+   of the pointer, casts) when nothing else uses them, so that even at
+   -O0 no load is left for the test that went.  */
+static void
+remove_dead_test_value (function *fun, tree op)
+{
+  while (op && TREE_CODE (op) == SSA_NAME && !name_used_p (fun, op, NULL))
+    {
+      gimple *def = SSA_NAME_DEF_STMT (op);
+      if (!def || !gimple_bb (def) || !is_gimple_assign (def)
+	  || gimple_has_volatile_ops (def))
+	return;
+      tree next = gimple_assign_rhs1 (def);
+      gimple_stmt_iterator gsi = gsi_for_stmt (def);
+      gsi_remove (&gsi, true);
+      release_ssa_name_fn (fun, op);
+      op = next;
+    }
+}
+
+/* Whether BB only passes control on to its one successor: labels of
+   its own, a prediction (`if (!p) return;' leaves one) and debug
+   statements; entered from one place only.  */
+static bool
+empty_forwarder_p (basic_block bb)
+{
+  if (!single_pred_p (bb) || !single_succ_p (bb)
+      || (single_succ_edge (bb)->flags & (EDGE_ABNORMAL | EDGE_EH)))
+    return false;
+  for (gimple_stmt_iterator gsi = gsi_start_bb (bb); !gsi_end_p (gsi);
+       gsi_next (&gsi))
+    {
+      gimple *stmt = gsi_stmt (gsi);
+      if (glabel *label = dyn_cast<glabel *> (stmt))
+	{
+	  tree decl = gimple_label_label (label);
+	  if (FORCED_LABEL (decl) || DECL_NONLOCAL (decl))
+	    return false;
+	}
+      else if (!is_gimple_debug (stmt) && gimple_code (stmt) != GIMPLE_PREDICT
+	       && gimple_code (stmt) != GIMPLE_NOP)
+	return false;
+    }
+  return true;
+}
+
+/* BB ends in a guard `if (P != 0)' (or `if (P == 0)' with the other
+   arm) of a call through P: make it a conditional site.  The arm that
+   skips the call may go through an empty block (`if (!p) return;
+   p (x);').  Returns whether it did.  */
+static bool
+lower_guard (function *fun, basic_block bb, temp_defs *defs)
+{
+  gcond *cond = safe_dyn_cast<gcond *> (last_stmt (bb));
+  if (!cond || EDGE_COUNT (bb->succs) != 2
+      || (gimple_cond_code (cond) != NE_EXPR
+	  && gimple_cond_code (cond) != EQ_EXPR)
+      || !integer_zerop (gimple_cond_rhs (cond)))
+    return false;
+  tree tested = gimple_cond_lhs (cond);
+  tree load = annotated_load (tested, defs);
+  if (!load)
+    return false;
+
+  edge taken = EDGE_SUCC (bb, 0), skipped = EDGE_SUCC (bb, 1);
+  if (!(taken->flags & (gimple_cond_code (cond) == NE_EXPR
+			? EDGE_TRUE_VALUE : EDGE_FALSE_VALUE)))
+    std::swap (taken, skipped);
+  basic_block arm = taken->dest;
+  if (((taken->flags | skipped->flags) & (EDGE_ABNORMAL | EDGE_EH))
+      || !single_pred_p (arm) || !single_succ_p (arm)
+      || (single_succ_edge (arm)->flags & (EDGE_ABNORMAL | EDGE_EH)))
+    return false;
+  basic_block forwarder = NULL;
+  if (single_succ (arm) != skipped->dest)
+    {
+      forwarder = skipped->dest;
+      if (forwarder == arm || !empty_forwarder_p (forwarder)
+	  || single_succ (forwarder) != single_succ (arm))
+	return false;
+    }
+  gcall *call = guarded_call (arm, load, defs);
+  if (!call)
+    return false;
+
+  tree var = callee_variable (gimple_call_fn (call), defs);
+  gimple_stmt_iterator gsi = gsi_for_stmt (call);
+  if (flag_generate_lto || flag_generate_offload)
+    add_lto_reference (&gsi, var);
+  tree key = sc_var_key (var);
+  tree tramp = get_trampoline (key, var, gimple_call_fntype (call));
+  gimple_call_set_fndecl (call, get_cond_trampoline (tramp));
+  if (sc_verbose)
+    inform (user_location (gimple_location (call)),
+	    "guarded call through %qD is conditional static call site of "
+	    "key %qE", var, key);
+
+  gimple_stmt_iterator cond_gsi = gsi_for_stmt (cond);
+  gsi_remove (&cond_gsi, true);
+  remove_edge (skipped);
+  if (forwarder)
+    delete_basic_block (forwarder);
+  taken->flags &= ~(EDGE_TRUE_VALUE | EDGE_FALSE_VALUE);
+  taken->flags |= EDGE_FALLTHRU;
+  taken->probability = profile_probability::always ();
+  remove_dead_test_value (fun, tested);
+  return true;
+}
+
+static void
+lower_guards (function *fun, temp_defs *defs)
+{
+  basic_block bb;
+  FOR_EACH_BB_FN (bb, fun)
+    lower_guard (fun, bb, defs);
+}
+
 static unsigned
 lower_function (function *fun)
 {
   temp_defs defs;
   collect_temp_defs (fun, &defs);
+  lower_guards (fun, &defs);
   local_copies copies;
   if (sc_verbose)
     collect_local_copies (fun, &defs, &copies);

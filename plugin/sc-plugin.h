@@ -51,6 +51,7 @@ tree sc_trampoline_key (const_tree fndecl, tree *var,
 			bool *internal = NULL);
 HOST_WIDE_INT sc_trampoline_offset (const_tree fndecl);
 bool sc_trampoline_deref (const_tree fndecl);
+bool sc_cond_trampoline_p (const_tree fndecl);
 
 /* sc-sites.cc: RTL pass before "shorten".  */
 SC_DECLARE_PASS (sites);

@@ -39,6 +39,17 @@
 #define SC_OP_CALL 0xe8
 #define SC_OP_JMP 0xe9
 #define SC_OP_INT3 0xcc
+/* The first bytes of the two other 5-byte instructions a site may
+   hold (site_insn.c): nopl 0(%rax,%rax) and cs cs cs xor %eax, %eax.  */
+#define SC_OP_NOP5 0x0f
+#define SC_OP_ZERO5 0x2e
+#define SC_OP_RET 0xc3
+
+static inline bool
+sc_kind_tail (unsigned kind)
+{
+  return kind & SC_SITE_KIND_TAIL;
+}
 
 /* No object lives in the first page: a key record's pointer below it
    is an undefined weak symbol plus a member's offset.  */
@@ -118,14 +129,24 @@ struct sc_unit_state
   struct sc_unit_state *next;
 };
 
+/* What a thread at a site does once its patch is done.  */
+enum sc_patch_op
+{
+  SC_PATCH_GO,		/* call (or jmp) to dest */
+  SC_PATCH_SKIP,	/* nothing: a conditional site's NOP, or for a
+			   tail one its `ret' */
+  SC_PATCH_ZERO,	/* %rax = 0: a call of static_call_return0 */
+};
+
 /* One site of a batch, as the handler sees it.  */
 struct sc_patch
 {
   unsigned char *addr;
-  void *dest;		/* where a call at this site must go now */
+  void *dest;		/* SC_PATCH_GO: where a call here must go now */
   struct sc_site *site;
   unsigned char insn[SC_INSN_LEN];	/* the final bytes */
   uint8_t kind;
+  uint8_t op;		/* enum sc_patch_op */
   bool under_foreign_int3;	/* byte 0 is someone else's breakpoint */
 };
 
@@ -205,7 +226,15 @@ sc_hidden void sc_trap_keep (const struct sc_batch *);
 sc_hidden void sc_trap_after_fork (void);
 
 /* site_insn.c */
-enum sc_route { SC_ROUTE_DIRECT, SC_ROUTE_SLOT, SC_ROUTE_TRAMPOLINE };
+enum sc_route
+{
+  SC_ROUTE_DIRECT, SC_ROUTE_SLOT, SC_ROUTE_TRAMPOLINE,
+  SC_ROUTE_NOP,		/* a conditional site of a NULL pointer */
+  SC_ROUTE_RETURN0	/* a call of static_call_return0 */
+};
+sc_hidden extern const unsigned char sc_insn_nop5[SC_INSN_LEN];
+sc_hidden extern const unsigned char sc_insn_ret5[SC_INSN_LEN];
+sc_hidden extern const unsigned char sc_insn_zero5[SC_INSN_LEN];
 sc_hidden void sc_site_insn (const struct sc_site *, const void *dest,
 			     unsigned char out[SC_INSN_LEN]);
 sc_hidden enum sc_route sc_site_insn_alloc_slot (struct sc_site *,

@@ -32,10 +32,23 @@ describe_site (const struct sc_site *s, struct static_call_site_info *info)
   info->var = sc_key_pointer (s->key);
   info->trampoline = s->tramp;
   info->calls = dest;
-  info->tail = s->kind == SC_SITE_TAIL;
+  info->tail = sc_kind_tail (s->kind);
+  info->conditional = (s->kind & SC_SITE_KIND_COND) != 0;
   info->target = dest;
   if (s->state == SC_SITE_REFUSED)
     info->state = STATIC_CALL_SITE_REFUSED;
+  else if (!memcmp (s->cur, sc_insn_nop5, SC_INSN_LEN)
+	   || !memcmp (s->cur, sc_insn_ret5, SC_INSN_LEN))
+    {
+      info->state = STATIC_CALL_SITE_NOP;
+      info->calls = info->target = NULL;
+    }
+  else if (!memcmp (s->cur, sc_insn_zero5, SC_INSN_LEN))
+    {
+      info->state = STATIC_CALL_SITE_RETURN0;
+      info->calls = NULL;
+      info->target = (const void *) static_call_return0;
+    }
   else if (dest == s->tramp)
     {
       info->state = STATIC_CALL_SITE_TRAMPOLINE;

@@ -8,7 +8,8 @@
      1. int3 over byte 0 of every site;            sync all cores
 	(a core that now runs a site traps: the handler completes the call)
      2. the new displacement, bytes 1..4;          sync
-     3. the new byte 0 (e8 call / e9 jmp);         sync
+     3. the new byte 0 (e8 call / e9 jmp, or the first byte of a NOP or
+	of the instruction clearing %rax, site_insn.c);     sync
    Three syncs per batch whatever the number of sites.  The displacement
    is written under the breakpoint, so no core can execute a mix of old
    and new bytes; the plugin also keeps it inside one 64-byte line.
@@ -83,20 +84,29 @@ plan_site (struct sc_site *s, struct sc_batch *b)
   bool foreign_int3 = false;
   if (memcmp (now, s->cur, SC_INSN_LEN))
     {
+      const char *why = "not what the runtime wrote";
       if (now[0] == SC_OP_INT3 && !memcmp (now + 1, s->cur + 1, 4))
-	/* A debugger's (or another patcher's) breakpoint: it keeps every
-	   core off the site already, and whoever removes it restores our
-	   opcode, which never changes.  The displacement can be written
-	   under it.  */
-	foreign_int3 = true;
-      else
+	{
+	  /* A debugger's (or another patcher's) breakpoint: it keeps
+	     every core off the site already, and whoever removes it
+	     restores our opcode.  The displacement can be written under
+	     it, as long as the opcode stays: not when a conditional site
+	     goes between its NOP and a call, nor a site between a call
+	     and the clearing of %rax (the restored byte would start
+	     another instruction).  */
+	  foreign_int3 = true;
+	  if (want[0] != s->cur[0])
+	    why = "under another's breakpoint, and its instruction would "
+		  "change";
+	}
+      if (!foreign_int3 || want[0] != s->cur[0])
 	{
 	  s->state = SC_SITE_REFUSED;
 	  SC_COUNT (conflicts);
 	  sc_warn ("site %p of key '%s' holds %02x %02x %02x %02x %02x, "
-		   "not what the runtime wrote; leaving it alone",
+		   "%s; leaving it alone",
 		   (void *) s->addr, s->key->name, now[0], now[1], now[2],
-		   now[3], now[4]);
+		   now[3], now[4], why);
 	  return -EBUSY;
 	}
     }
@@ -113,9 +123,15 @@ plan_site (struct sc_site *s, struct sc_batch *b)
   p->kind = s->kind;
   p->under_foreign_int3 = foreign_int3;
   memcpy (p->insn, want, SC_INSN_LEN);
-  int32_t rel;
-  memcpy (&rel, want + 1, 4);
-  p->dest = s->addr + SC_INSN_LEN + rel;
+  p->op = route == SC_ROUTE_NOP ? SC_PATCH_SKIP
+	  : route == SC_ROUTE_RETURN0 ? SC_PATCH_ZERO : SC_PATCH_GO;
+  p->dest = NULL;
+  if (p->op == SC_PATCH_GO)
+    {
+      int32_t rel;
+      memcpy (&rel, want + 1, 4);
+      p->dest = s->addr + SC_INSN_LEN + rel;
+    }
   if (foreign_int3)
     SC_COUNT (foreign_int3);
   return 0;

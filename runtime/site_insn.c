@@ -4,13 +4,41 @@
    (e9 rel32).  Where it may go: its target directly when within rel32
    reach; else a near slot holding the target (near_slots.c), which is
    allocated here the first time the site's key needs one in its unit;
-   else its trampoline, which reads the pointer.  */
+   else its trampoline, which reads the pointer.
+
+   Two more single 5-byte instructions stand in for a call, so that no
+   thread can ever stop inside one and the breakpoint protocol rewrites
+   them as it does a call: a conditional site (SC_SITE_COND, a guarded
+   `if (p) p (...)') holds a NOP while the pointer is NULL (`ret' when
+   the guarded call is a sibling call, SC_SITE_COND_TAIL), and a call
+   site (not a tail one) whose target is static_call_return0 holds an
+   instruction that clears %rax.  */
 
 #include "config.h"
 
 #include <string.h>
 
 #include "internal.h"
+
+/* nopl 0(%rax,%rax,1), the 5-byte NOP processors recommend.  */
+const unsigned char sc_insn_nop5[SC_INSN_LEN] = { 0x0f, 0x1f, 0x44, 0x00,
+						  0x00 };
+/* xor %eax, %eax, which clears all of %rax, made 5 bytes by three
+   ignored CS segment prefixes (what Linux writes for its
+   __static_call_return0).  */
+/* A guarded sibling call of a NULL pointer returns for its caller:
+   `ret', then int3s that no thread reaches (none can be inside the
+   site: it is left by the ret, or never entered past its first byte).  */
+const unsigned char sc_insn_ret5[SC_INSN_LEN] = { 0xc3, 0xcc, 0xcc, 0xcc,
+						  0xcc };
+const unsigned char sc_insn_zero5[SC_INSN_LEN] = { 0x2e, 0x2e, 0x2e, 0x31,
+						   0xc0 };
+
+long
+static_call_return0 (void)
+{
+  return 0;
+}
 
 /* The call or jmp of site S to DEST, which must be within reach.  */
 void
@@ -19,7 +47,7 @@ sc_site_insn (const struct sc_site *s, const void *dest,
 {
   int32_t rel32 = (int32_t) ((intptr_t) dest
 			     - ((intptr_t) s->addr + SC_INSN_LEN));
-  out[0] = s->kind == SC_SITE_TAIL ? SC_OP_JMP : SC_OP_CALL;
+  out[0] = sc_kind_tail (s->kind) ? SC_OP_JMP : SC_OP_CALL;
   memcpy (out + 1, &rel32, 4);
 }
 
@@ -28,12 +56,26 @@ sc_site_insn (const struct sc_site *s, const void *dest,
    TARGET, allocating the slot (and its area) when the key has none yet
    in S's unit, and storing TARGET into it; else one to the site's
    trampoline.  A NULL target also uses the trampoline, so that the call
-   faults as plain C would.  Returns the route taken.  Called with the
+   faults as plain C would, except at a conditional site (a NOP then).
+   A call of static_call_return0 clears %rax instead.  Returns the route taken.  Called with the
    registry lock held.  */
 enum sc_route
 sc_site_insn_alloc_slot (struct sc_site *s, void *target,
 			 unsigned char out[SC_INSN_LEN])
 {
+  if (!target && (s->kind & SC_SITE_KIND_COND))
+    {
+      memcpy (out, s->kind == SC_SITE_COND_TAIL ? sc_insn_ret5 : sc_insn_nop5,
+	      SC_INSN_LEN);
+      return SC_ROUTE_NOP;
+    }
+  /* Through the GOT: the address the program stored, even when a
+     non-PIE executable made its PLT entry the canonical one.  */
+  if (target == (void *) static_call_return0 && !sc_kind_tail (s->kind))
+    {
+      memcpy (out, sc_insn_zero5, SC_INSN_LEN);
+      return SC_ROUTE_RETURN0;
+    }
   intptr_t rel = (intptr_t) target - ((intptr_t) s->addr + SC_INSN_LEN);
   if (target && rel == (int32_t) rel)
     {

@@ -15,10 +15,15 @@
 	      interrupted stack, jump to the destination.  The kernel
 	      put the signal frame below the red zone, so the push
 	      overwrites nothing live.  A tail site (jmp) only jumps.
+	      A site whose new instruction is a NOP (a conditional site
+	      of a NULL pointer) is skipped, a `ret' (the same as a
+	      sibling call) returns, one that clears %rax (a call of
+	      static_call_return0) clears it and is skipped.
    stub       (STATICCALL_BP=trampoline) never touch the interrupted
 	      stack: send the thread to a per-hit stub that pushes the
 	      return address and jumps, made uninterruptible by rseq
-	      (stub_area.c).
+	      (stub_area.c).  A NOP, a `ret' or a clearing of %rax is
+	      emulated: none writes the stack.
 
    A trap that is not at a site of the batch is someone else's: it goes
    to the handler installed before ours, or gets the default action.
@@ -85,7 +90,23 @@ find_patch (const struct sc_batch *b, const unsigned char *site)
 static void
 emulate_call (greg_t *g, const struct sc_patch *p)
 {
-  if (p->kind == SC_SITE_CALL)
+  /* A NOP, or %rax cleared: on to the next instruction.  */
+  if (p->op == SC_PATCH_SKIP && sc_kind_tail (p->kind))
+    {
+      /* `ret'.  */
+      uint64_t *sp = (uint64_t *) g[REG_RSP];
+      g[REG_RIP] = (greg_t) *sp;
+      g[REG_RSP] = (greg_t) (sp + 1);
+      return;
+    }
+  if (p->op != SC_PATCH_GO)
+    {
+      if (p->op == SC_PATCH_ZERO)
+	g[REG_RAX] = 0;
+      g[REG_RIP] = (greg_t) (p->addr + SC_INSN_LEN);
+      return;
+    }
+  if (!sc_kind_tail (p->kind))
     {
       uint64_t *sp = (uint64_t *) g[REG_RSP] - 1;
       *sp = (uint64_t) (p->addr + SC_INSN_LEN);
@@ -114,7 +135,8 @@ complete_call (ucontext_t *uc, const struct sc_batch *b,
     }
   /* A thread without an rseq registration would never be moved out of
      a stub, so it could still be inside one when the stub is reused.  */
-  if (p->kind == SC_SITE_CALL && path == SC_BP_TRAMPOLINE
+  if (!sc_kind_tail (p->kind) && p->op == SC_PATCH_GO
+      && path == SC_BP_TRAMPOLINE
       && sc_rseq_registered () && getpid () == b->pid)
     {
       uint32_t ticket;
@@ -231,8 +253,10 @@ trap_handler (int sig, siginfo_t *si, void *ctx)
 	  unsigned char now = *site;
 	  atomic_fetch_sub (&in_flight, 1);
 	  /* A trap taken during a batch that has finished since: the int3
-	     is gone and a call or jmp stands there.  Run it.  */
-	  if (now == SC_OP_CALL || now == SC_OP_JMP)
+	     is gone and a call, a jmp, a NOP or a clearing of %rax stands
+	     there.  Run it.  */
+	  if (now == SC_OP_CALL || now == SC_OP_JMP || now == SC_OP_NOP5
+	      || now == SC_OP_ZERO5 || now == SC_OP_RET)
 	    {
 	      g[REG_RIP] = (greg_t) site;
 	      SC_COUNT (bp_stale);

@@ -58,7 +58,16 @@ enum sc_site_kind
 {
   SC_SITE_CALL = 0,	/* e8 rel32: call */
   SC_SITE_TAIL = 1,	/* e9 rel32: jmp (sibling call) */
+  SC_SITE_COND = 2,	/* e8 rel32 to the key's conditional trampoline
+			   (`if (p) p (...);'): the runtime may make it
+			   a 5-byte NOP while the pointer is NULL */
+  SC_SITE_COND_TAIL = 3,	/* e9 rel32 to it, the guarded call being a
+				   sibling call: `ret' while NULL */
 };
+
+/* Bit 0 of a kind: the site is a jmp; bit 1: it is conditional.  */
+#define SC_SITE_KIND_TAIL 1
+#define SC_SITE_KIND_COND 2
 
 struct sc_site_record
 {

@@ -4,11 +4,13 @@
    usage: staticcall-sites [--check] [--quiet] [--summary] FILE...
 
    For each record of .static_call_sites it prints the site's address,
-   `call' or `jmp', the symbol the instruction goes to (normally
-   __static_call_tramp_KEY), and the site's offset within its 64-byte
-   line.  --check exits 1 unless every site is a 5-byte e8/e9 whose
-   target is a __static_call_tramp_ symbol and whose displacement stays
-   inside one 64-byte line.  --summary prints one line of totals.  */
+   `call' or `jmp' (`cond call' or `cond jmp' for a guarded
+   `if (p) p (...)', which the runtime makes a NOP, or `ret', while the
+   pointer is NULL), the symbol the instruction goes to (normally
+   __static_call_tramp_KEY, __static_call_cond_KEY for a conditional
+   site), and the site's offset within its 64-byte line.  --check exits
+   1 unless every site is a 5-byte e8/e9 whose target is a trampoline
+   of its kind and whose displacement stays inside one 64-byte line.  --summary prints one line of totals.  */
 
 #include <elf.h>
 #include <errno.h>
@@ -27,6 +29,7 @@
 #include "x86-insn.h"
 
 #define TRAMP_PREFIX "__static_call_tramp_"
+#define COND_PREFIX "__static_call_cond_"
 
 struct image
 {
@@ -140,7 +143,7 @@ inspect (const char *path)
       return 0;
     }
   size_t n = tab->sh_size / sizeof (struct sc_site_record);
-  size_t bad = 0, tails = 0;
+  size_t bad = 0, tails = 0, conds = 0;
   /* One byte per site, in table order: the assembler's padding in
      front of the site (absent in objects from older plugins).  */
   const Elf64_Shdr *pad = section_named (&im, ".static_call_padding");
@@ -156,8 +159,11 @@ inspect (const char *path)
       memcpy (&r, im.data + tab->sh_offset
 		  + i * sizeof (struct sc_site_record), sizeof r);
       uint64_t site = rec + offsetof (struct sc_site_record, site) + r.site;
-      bool tail = (r.key & SC_SITE_KIND_MASK) != SC_SITE_CALL;
+      bool tail = (r.key & SC_SITE_KIND_TAIL) != 0;
+      bool cond = (r.key & SC_SITE_KIND_COND) != 0;
       tails += tail;
+      conds += cond;
+      const char *prefix = cond ? COND_PREFIX : TRAMP_PREFIX;
       const unsigned char *b = bytes_at (&im, site, 5);
       const char *why = NULL, *target_name = "?";
       uint64_t target = 0;
@@ -171,8 +177,9 @@ inspect (const char *path)
 	    target_name = sym;
 	  if (!(tail ? sc_x86_is_jmp_rel32 (b) : sc_x86_is_call_rel32 (b)))
 	    why = tail ? "not a 5-byte jmp" : "not a 5-byte call";
-	  else if (strncmp (target_name, TRAMP_PREFIX, strlen (TRAMP_PREFIX)))
-	    why = "does not go to a trampoline";
+	  else if (strncmp (target_name, prefix, strlen (prefix)))
+	    why = cond ? "does not go to a conditional trampoline"
+		       : "does not go to a trampoline";
 	  else if ((site + 1) / 64 != (site + 4) / 64)
 	    why = "displacement crosses a 64-byte line";
 	}
@@ -186,15 +193,16 @@ inspect (const char *path)
       if (why)
 	bad++;
       if (!quiet || why)
-	printf ("%s: %#lx %s %s (+%lu in line)%s%s\n", path,
-		(unsigned long) site, tail ? "jmp " : "call",
+	printf ("%s: %#lx %s%s %s (+%lu in line)%s%s\n", path,
+		(unsigned long) site, cond ? "cond " : "", tail ? "jmp " : "call",
 		target_name, (unsigned long) (site % 64),
 		why ? ": BAD: " : "", why ? why : "");
     }
   if (summary)
     {
-      printf ("%s: %zu sites (%zu tail), %zu bad, %lu bytes of site "
-	      "records", path, n, tails, bad, (unsigned long) tab->sh_size);
+      printf ("%s: %zu sites (%zu tail, %zu conditional), %zu bad, %lu "
+	      "bytes of site records", path, n, tails, conds, bad,
+	      (unsigned long) tab->sh_size);
       if (pad && n)
 	printf (", padding %lu bytes (mean %.2f, max %lu per site)",
 		pad_total, (double) pad_total / n, pad_max);

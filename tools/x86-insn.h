@@ -107,4 +107,29 @@ sc_x86_jmp_rip_slot (unsigned long addr, const unsigned char *insn)
   return addr + SC_X86_JMP_RIP_LEN + sc_x86_s32 (insn + 2);
 }
 
+/* The other 5 bytes a site may hold: a conditional site of a NULL
+   pointer, nopl 0(%rax,%rax,1) (0f 1f 44 00 00), or for a guarded
+   sibling call ret (c3, then int3s); a call of static_call_return0,
+   cs cs cs xor %eax, %eax (2e 2e 2e 31 c0), which clears %rax.  */
+static inline int
+sc_x86_is_nop5 (const unsigned char *insn)
+{
+  return insn[0] == 0x0f && insn[1] == 0x1f && insn[2] == 0x44
+	 && insn[3] == 0 && insn[4] == 0;
+}
+
+static inline int
+sc_x86_is_ret5 (const unsigned char *insn)
+{
+  return insn[0] == 0xc3 && insn[1] == 0xcc && insn[2] == 0xcc
+	 && insn[3] == 0xcc && insn[4] == 0xcc;
+}
+
+static inline int
+sc_x86_is_zero_rax5 (const unsigned char *insn)
+{
+  return insn[0] == 0x2e && insn[1] == 0x2e && insn[2] == 0x2e
+	 && insn[3] == 0x31 && insn[4] == 0xc0;
+}
+
 #endif

@@ -5,8 +5,9 @@
    expected one.  check_sites () verifies, in a build with the plugin,
    that every registered site goes where its pointer points: directly when the
    target is within rel32 reach, else through its trampoline (or any
-   other indirection the runtime has for far targets), and that no
-   site is refused.  It prints nothing, so the output stays the same
+   other indirection the runtime has for far targets), a conditional
+   site of a NULL pointer a NOP, a call of static_call_return0 the
+   clearing of %rax, and that no site is refused.  It prints nothing, so the output stays the same
    with and without the plugin.  */
 #ifndef ABI_CHECK_H
 #define ABI_CHECK_H
@@ -38,6 +39,13 @@ check_one_site (const struct static_call_site_info *s, void *arg)
       break;
     case STATIC_CALL_SITE_REFUSED:
       ok = 0;
+      break;
+    case STATIC_CALL_SITE_NOP:
+      ok = !target && s->conditional && !s->calls;
+      break;
+    case STATIC_CALL_SITE_RETURN0:
+      ok = target == (const void *) static_call_return0 && !s->tail
+	   && !s->calls;
       break;
     default:
       /* Some other way to a target out of rel32 reach.  */
