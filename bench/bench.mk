@@ -14,6 +14,15 @@
 #   bench/cond-cost.c    a guarded call `if (p) p (x)' with p NULL: the
 #                        conditional site's NOP against the plain test
 #                        and branch (and the unpatched site)
+#   bench/table-cost.c   cost per call through a member of an ops table
+#                        and of an ops pointer's pointee, against a
+#                        direct call and the plain indirect call through
+#                        the same table; plain and retpoline builds
+#   bench/table-update.c one store retargeting 16 members: whole-table
+#                        assignment, ops-pointer switch, member stores
+#   bench/cold-cost.c    4096 callers each calling through a member of
+#                        its own once a pass (bench/gen-cold.py), static
+#                        against indirect; plain and retpoline builds
 #   bench/slow-path.c    cost of a call that hits a site under patch,
 #                        for STATICCALL_BP=emulate and trampoline
 #   bench/startup.c      start-up: syncs, batches and load time per site
@@ -81,6 +90,89 @@ $(BENCH_OUT)/slow-path: $(top_srcdir)/bench/slow-path.c $(BENCH_DEPS)
 	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) -pthread \
 	  $(top_srcdir)/bench/slow-path.c $(BENCH_LIBS) -o $@
 
+$(BENCH_OUT)/table-cost: $(top_srcdir)/bench/table-cost.c $(BENCH_DEPS)
+	@$(MKDIR_P) $(BENCH_OUT)
+	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) $(top_srcdir)/bench/table-cost.c \
+	  $(BENCH_LIBS) -o $@
+
+$(BENCH_OUT)/table-cost-retpoline: $(top_srcdir)/bench/table-cost.c \
+		$(BENCH_DEPS)
+	@$(MKDIR_P) $(BENCH_OUT)
+	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) -mindirect-branch=thunk \
+	  $(top_srcdir)/bench/table-cost.c $(BENCH_LIBS) -o $@
+
+$(BENCH_OUT)/table-update: $(top_srcdir)/bench/table-update.c $(BENCH_DEPS)
+	@$(MKDIR_P) $(BENCH_OUT)
+	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) $(top_srcdir)/bench/table-update.c \
+	  $(BENCH_LIBS) -o $@
+
+# The cold-code benchmark: one generated source (4096 callers, a table
+# of 4096 members), compiled with the plugin and without it into one
+# program, each way plain and with retpolines.  -O2, as the rest.
+$(BENCH_OUT)/cold/cold.c: $(top_srcdir)/bench/gen-cold.py
+	@$(MKDIR_P) $(@D)
+	$(AM_V_GEN)$(PYTHON3) $(top_srcdir)/bench/gen-cold.py $@
+
+BENCH_COLD_CFLAGS = -O2 -I$(abs_top_srcdir)/include
+BENCH_COLD_RETPOLINE = -mindirect-branch=thunk
+
+$(BENCH_OUT)/cold/static.o: $(BENCH_OUT)/cold/cold.c staticcall.la \
+		$(top_srcdir)/include/static_call.h
+	$(AM_V_CC)$(CC) $(BENCH_COLD_CFLAGS) -fplugin=$(BENCH_PLUGIN) \
+	  -DCOLD_VARIANT=static -c $< -o $@
+
+$(BENCH_OUT)/cold/indirect.o: $(BENCH_OUT)/cold/cold.c \
+		$(top_srcdir)/include/static_call.h
+	$(AM_V_CC)$(CC) $(BENCH_COLD_CFLAGS) -DCOLD_VARIANT=indirect \
+	  -c $< -o $@
+
+$(BENCH_OUT)/cold/static-retpoline.o: $(BENCH_OUT)/cold/cold.c \
+		staticcall.la $(top_srcdir)/include/static_call.h
+	$(AM_V_CC)$(CC) $(BENCH_COLD_CFLAGS) $(BENCH_COLD_RETPOLINE) \
+	  -fplugin=$(BENCH_PLUGIN) -DCOLD_VARIANT=static -c $< -o $@
+
+$(BENCH_OUT)/cold/indirect-retpoline.o: $(BENCH_OUT)/cold/cold.c \
+		$(top_srcdir)/include/static_call.h
+	$(AM_V_CC)$(CC) $(BENCH_COLD_CFLAGS) $(BENCH_COLD_RETPOLINE) \
+	  -DCOLD_VARIANT=indirect -c $< -o $@
+
+# The driver: built without the plugin (it has no sites).
+$(BENCH_OUT)/cold-cost: $(top_srcdir)/bench/cold-cost.c \
+		$(BENCH_OUT)/cold/static.o $(BENCH_OUT)/cold/indirect.o \
+		$(BENCH_DEPS)
+	$(AM_V_CCLD)$(CC) $(BENCH_PLAIN_CFLAGS) $(top_srcdir)/bench/cold-cost.c \
+	  $(BENCH_OUT)/cold/static.o $(BENCH_OUT)/cold/indirect.o \
+	  $(BENCH_LIBS) -o $@
+
+$(BENCH_OUT)/cold-cost-retpoline: $(top_srcdir)/bench/cold-cost.c \
+		$(BENCH_OUT)/cold/static-retpoline.o \
+		$(BENCH_OUT)/cold/indirect-retpoline.o $(BENCH_DEPS)
+	$(AM_V_CCLD)$(CC) $(BENCH_PLAIN_CFLAGS) $(top_srcdir)/bench/cold-cost.c \
+	  $(BENCH_OUT)/cold/static-retpoline.o \
+	  $(BENCH_OUT)/cold/indirect-retpoline.o $(BENCH_LIBS) -o $@
+
+BENCH_TABLES = $(BENCH_OUT)/table-cost $(BENCH_OUT)/table-cost-retpoline \
+	$(BENCH_OUT)/table-update $(BENCH_OUT)/cold-cost \
+	$(BENCH_OUT)/cold-cost-retpoline
+
+BENCH_TABLES_RUN = \
+	$(BENCH_OUT)/table-cost --label plain \
+	  -o $(BENCH_RESULTS)/table-cost.json && \
+	$(BENCH_OUT)/table-cost-retpoline --label retpoline \
+	  -o $(BENCH_RESULTS)/table-cost-retpoline.json && \
+	$(BENCH_OUT)/table-update -o $(BENCH_RESULTS)/table-update.json && \
+	$(BENCH_OUT)/cold-cost --label plain \
+	  -o $(BENCH_RESULTS)/cold-cost.json && \
+	$(BENCH_OUT)/cold-cost-retpoline --label retpoline \
+	  -o $(BENCH_RESULTS)/cold-cost-retpoline.json
+
+# `make bench-tables': the tables' benchmarks alone (`make bench' runs
+# them too), then the summary of whatever results there are.
+bench-tables: $(BENCH_TABLES)
+	@$(MKDIR_P) $(BENCH_RESULTS)
+	$(BENCH_TABLES_RUN)
+	$(PYTHON3) $(top_srcdir)/bench/summary.py --partial $(BENCH_RESULTS)
+
 # The start-up benchmark's program: the units bench/gen-startup.py
 # writes, each compiled with the plugin and without (-fPIC: the same
 # objects make the executable and the module).
@@ -147,7 +239,8 @@ bench-startup: $(BENCH_STARTUP)
 	$(BENCH_STARTUP_RUN)
 
 BENCH_EXES = $(BENCH_STARTUP) $(BENCH_OUT)/call-cost $(BENCH_OUT)/call-cost-retpoline \
-	$(BENCH_OUT)/update-cost $(BENCH_OUT)/slow-path $(BENCH_OUT)/cond-cost
+	$(BENCH_OUT)/update-cost $(BENCH_OUT)/slow-path $(BENCH_OUT)/cond-cost \
+	$(BENCH_TABLES)
 
 # Only the plugin, the runtime and staticcall-sites, not `all': the
 # benchmarks need nothing else (not the manual, say).
@@ -165,6 +258,7 @@ bench: bench-build
 	STATICCALL_WRITER=none STATICCALL_QUIET=1 $(BENCH_OUT)/call-cost \
 	  --label writer-none -o $(BENCH_RESULTS)/call-cost-writer-none.json
 	$(BENCH_OUT)/cond-cost -o $(BENCH_RESULTS)/cond-cost.json
+	$(BENCH_TABLES_RUN)
 	$(BENCH_OUT)/update-cost -o $(BENCH_RESULTS)/update-cost.json
 	STATICCALL_WRITER=mprotect $(BENCH_OUT)/update-cost \
 	  -o $(BENCH_RESULTS)/update-cost-mprotect.json
@@ -191,5 +285,6 @@ bench-cond: $(BENCH_OUT)/cond-cost
 	@$(MKDIR_P) $(BENCH_RESULTS)
 	$(BENCH_OUT)/cond-cost -o $(BENCH_RESULTS)/cond-cost.json
 
-.PHONY: bench bench-build bench-clean bench-startup bench-cond
-.PRECIOUS: $(BENCH_OUT)/sites-%.c $(BENCH_OUT)/startup-units/src/%.c
+.PHONY: bench bench-build bench-clean bench-startup bench-cond bench-tables
+.PRECIOUS: $(BENCH_OUT)/sites-%.c $(BENCH_OUT)/startup-units/src/%.c \
+	$(BENCH_OUT)/cold/cold.c
