@@ -3,7 +3,9 @@
 # JSON into $(BENCH_RESULTS), in the build tree (the source tree may be
 # read-only, and is shared by every build of it).  Included from
 # Makefile.am.  Takes about 30 seconds on a 2-core machine, most of it
-# compiling the generated sites; doc/results.texi says how to read the
+# compiling the generated sites, and a minute more for the tables'
+# benchmarks (`make bench-tables' alone), most of it compiling the
+# cold-code source four ways; doc/results.texi says how to read the
 # tables.
 #
 #   bench/call-cost.c    cost per call: direct, patched site, site on
