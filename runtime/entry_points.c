@@ -80,6 +80,24 @@ __static_call_register_object (const struct sc_unit *const *start,
   sc_unlock ();
 }
 
+/* Unregister what OWNER registered, its sites first put back on their
+   trampolines (one batch): the destructors run at exit as well as at
+   dlclose, and at exit the object's code stays and may still run (a
+   library's atexit handler, registered before the executable's
+   destructors, runs after them; a later object's destructor may call
+   back into it).  Through their trampolines its calls then reach
+   whatever the pointers hold, with no registry and no near slot.  */
+static void
+unregister_locked (const void *owner)
+{
+  struct sc_site **sites;
+  size_t n = sc_registry_owner_sites (owner, &sites);
+  if (n && sc_patching_locked () == SC_PATCH_YES)
+    sc_park_sites (sites, n);
+  free (sites);
+  sc_registry_remove (owner);
+}
+
 /* From the destructor of each unit: on dlclose, before the object's
    text is unmapped, so no later batch writes into it.  The last one
    unregisters the object; until then an update (from another
@@ -93,7 +111,7 @@ __static_call_unregister_object (const struct sc_unit *const *start,
     start = self;
   sc_lock ();
   if (!sc_exiting_locked () && sc_registry_object_put (start))
-    sc_registry_remove (start);
+    unregister_locked (start);
   sc_unlock ();
 }
 
@@ -113,7 +131,7 @@ __static_call_unregister_unit (const struct sc_unit *desc)
 {
   sc_lock ();
   if (!sc_exiting_locked ())
-    sc_registry_remove (desc);
+    unregister_locked (desc);
   sc_unlock ();
 }
 

@@ -243,6 +243,7 @@ sc_hidden enum sc_route sc_site_insn_alloc_slot (struct sc_site *,
 
 /* patch.c */
 sc_hidden int sc_patch_sites (struct sc_site **sites, size_t n);
+sc_hidden int sc_park_sites (struct sc_site **sites, size_t n);
 sc_hidden int sc_patch_keys (struct sc_key **keys, size_t n);
 
 /* registry.c */
@@ -252,6 +253,8 @@ sc_hidden int sc_registry_add_unit (const struct sc_unit *, const void *owner,
 				    struct sc_site **to_patch);
 sc_hidden void sc_registry_sort_keys (void);
 sc_hidden void sc_registry_remove (const void *owner);
+sc_hidden size_t sc_registry_owner_sites (const void *owner,
+					  struct sc_site ***out);
 sc_hidden struct sc_key *sc_registry_key (void **var);
 sc_hidden size_t sc_registry_keys_of (void **var, struct sc_key **out,
 				      size_t max);

@@ -70,14 +70,21 @@ compare_patches (const void *a, const void *b)
 /* Step 0 for one site.  Adds a patch to B when the site needs one.
    Returns 0 or -EBUSY for a site that had to be refused.  */
 static int
-plan_site (struct sc_site *s, struct sc_batch *b)
+plan_site (struct sc_site *s, bool park, struct sc_batch *b)
 {
   if (s->state != SC_SITE_MANAGED)
     return -EBUSY;
 
-  void *target = sc_key_target (s->key);
+  void *target = park ? NULL : sc_key_target (s->key);
   unsigned char want[SC_INSN_LEN];
-  enum sc_route route = sc_site_insn_alloc_slot (s, target, want);
+  enum sc_route route;
+  if (park)
+    {
+      sc_site_insn (s, s->tramp, want);
+      route = SC_ROUTE_TRAMPOLINE;
+    }
+  else
+    route = sc_site_insn_alloc_slot (s, target, want);
 
   unsigned char now[SC_INSN_LEN];
   memcpy (now, s->addr, SC_INSN_LEN);
@@ -223,11 +230,11 @@ hold_slow_path (void)
     ;
 }
 
-/* Retarget SITES[0..N) to their keys' current values.  Returns 0, or
-   -EBUSY when a site had to be refused, or another -errno when code
-   could not be written.  */
-int
-sc_patch_sites (struct sc_site **sites, size_t n)
+/* Retarget SITES[0..N) to their keys' current values, or with PARK to
+   their trampolines.  Returns 0, or -EBUSY when a site had to be
+   refused, or another -errno when code could not be written.  */
+static int
+patch_sites (struct sc_site **sites, size_t n, bool park)
 {
   /* Sites a failed batch left with its int3 are taken in again.  */
   const struct sc_batch *left = stuck;
@@ -238,7 +245,8 @@ sc_patch_sites (struct sc_site **sites, size_t n)
   int status = 0;
   for (size_t i = 0; i < n + n_left; i++)
     {
-      int r = plan_site (i < n ? sites[i] : left->p[i - n].site, &b);
+      int r = plan_site (i < n ? sites[i] : left->p[i - n].site,
+			 park && i < n, &b);
       if (r && i < n)
 	status = r;
     }
@@ -321,6 +329,23 @@ sc_patch_sites (struct sc_site **sites, size_t n)
   SC_COUNT_N (sites_patched, b.n);
   free (b.p);
   return status;
+}
+
+int
+sc_patch_sites (struct sc_site **sites, size_t n)
+{
+  return patch_sites (sites, n, false);
+}
+
+/* Put SITES[0..N) back on their trampolines, which read the pointer:
+   for an object that is being unregistered while its code may still
+   run (at exit, a library's atexit handler or a later destructor may
+   call it), so that its calls stay right without the registry, and
+   none goes through a near slot that is about to be unmapped.  */
+int
+sc_park_sites (struct sc_site **sites, size_t n)
+{
+  return patch_sites (sites, n, true);
 }
 
 /* Retarget every site of KEYS[0..N) in one batch.  */

@@ -393,6 +393,28 @@ sc_registry_remove (const void *owner)
     }
 }
 
+/* The sites that the runtime manages in the units OWNER registered:
+   their number, and a malloc'ed array of them in *OUT (NULL when there
+   are none, or no memory: then 0).  */
+size_t
+sc_registry_owner_sites (const void *owner, struct sc_site ***out)
+{
+  size_t n = 0;
+  for (const struct sc_unit_state *u = units; u; u = u->next)
+    if (u->owner == owner)
+      n += u->desc->nsites;
+  *out = n ? malloc (n * sizeof **out) : NULL;
+  if (!*out)
+    return 0;
+  size_t k = 0;
+  for (const struct sc_unit_state *u = units; u; u = u->next)
+    if (u->owner == owner)
+      for (uint32_t i = 0; i < u->desc->nsites; i++)
+	if (u->sites[i].state == SC_SITE_MANAGED)
+	  (*out)[k++] = &u->sites[i];
+  return k;
+}
+
 /* The registered units, latest first, chained by next.  */
 const struct sc_unit_state *
 sc_registry_units (void)
