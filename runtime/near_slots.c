@@ -64,7 +64,10 @@ map_near (size_t len, unsigned char *anchor)
     for (int sign = -1; sign <= 1; sign += 2)
       {
 	uintptr_t hint = base + sign * k * STEP;
-	if (sign < 0 && hint > base)
+	/* Never at or below the lowest step: a non-PIE executable sits
+	   at 4 MiB, and one step further down is page 0, which root may
+	   map, and then NULL would no longer fault.  */
+	if (sign < 0 && (hint > base || hint < STEP))
 	  continue;
 	void *p = mmap ((void *) hint, len, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
