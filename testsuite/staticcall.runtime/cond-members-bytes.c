@@ -6,7 +6,9 @@
    after a member store, a whole-table store, memset and an ops-pointer
    switch to an ops struct with NULL members.  Each store is one batch
    (3 syncs).  An unguarded call through a NULL member faults as in
-   plain C (in a child).  */
+   plain C (in a child), and so does a guarded one while the ops
+   pointer itself is NULL: `if (impl->m)' loads impl->m, and the
+   conditional site then calls its trampoline, which does too.  */
 /* { sc-run "" } */
 /* { sc-run "STATICCALL_BP=trampoline" } */
 #include <sys/resource.h>
@@ -70,6 +72,7 @@ struct expect
   const char *key;
   const void *target;
   int seen, conditional, wrong;
+  int through_null;	/* an ops pointer's member, the pointer NULL */
 };
 
 static int
@@ -88,6 +91,9 @@ check_site (const struct static_call_site_info *s, void *arg)
     ok = sc_x86_is_rel32 (b)
 	 && sc_x86_rel32_dest (b, &tail)
 	    == (e->target ? e->target : s->trampoline);
+  else if (e->through_null)
+    ok = sc_x86_is_rel32 (b) && sc_x86_rel32_dest (b, &tail) == s->trampoline
+	 && s->state == STATIC_CALL_SITE_TRAMPOLINE;
   else if (!e->target)
     ok = (s->tail ? sc_x86_is_ret5 (b) : sc_x86_is_nop5 (b))
 	 && s->state == STATIC_CALL_SITE_NOP && !s->calls;
@@ -109,7 +115,7 @@ check_site (const struct static_call_site_info *s, void *arg)
 static void
 expect (const char *key, const void *target, int n, int ncond)
 {
-  struct expect e = { key, target, 0, 0, 0 };
+  struct expect e = { key, target, 0, 0, 0, !impl && !strncmp (key, "cmb_impl", 8) };
   static_call_for_each_site (check_site, &e);
   if (e.wrong || e.seen != n || e.conditional != ncond)
     fprintf (stderr, "%s: %d sites, %d conditional, %d wrong\n", key,
@@ -209,6 +215,16 @@ main (void)
   CHECK (child_signal (unguarded, 1) == SIGSEGV);
   static_call_update (impl, &ops_full);
   expect_all (&now, &ops_full);
+
+  /* A NULL ops pointer: its guarded sites fault, as in plain C.  */
+  impl = NULL;
+  expect ("cmb_impl->m", NULL, 1, 1);
+  expect ("cmb_impl->n", NULL, 2, 1);
+  CHECK (child_signal (g_impl_m, 1) == SIGSEGV);
+  CHECK (child_signal (g_n, 1) == SIGSEGV);
+  CHECK (child_signal (unguarded, 1) == SIGSEGV);
+  impl = &ops_half;
+  expect_all (&now, &ops_half);
   printf ("%lu syncs\n", syncs ());
   return 0;
 }
