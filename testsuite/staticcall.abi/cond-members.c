@@ -7,6 +7,7 @@
    with arguments on the stack, and next to them guards that stay a
    test.  After each store every site must be a NOP for a NULL member
    and a call of the member otherwise (check_sites).  */
+/* { sc-levels "-O1 -O3" } */
 #include <string.h>
 #include "abi-check.h"
 

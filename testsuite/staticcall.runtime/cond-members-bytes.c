@@ -9,6 +9,7 @@
    plain C (in a child), and so does a guarded one while the ops
    pointer itself is NULL: `if (impl->m)' loads impl->m, and the
    conditional site then calls its trampoline, which does too.  */
+/* { sc-levels "-O1 -O3" } */
 /* { sc-run "" } */
 /* { sc-run "STATICCALL_BP=trampoline" } */
 #include <sys/resource.h>

@@ -13,6 +13,7 @@
    completed = C0 before and started = S1 after must have seen the
    member of one of the states hist[C0..S1].  Runs SC_STRESS_MS
    milliseconds (default 200).  */
+/* { sc-levels "-O3" } */
 /* { sc-run "" } */
 /* { sc-run "STATICCALL_SLOWPATH_US=50" } */
 /* { sc-run "STATICCALL_BP=trampoline" } */
