@@ -22,9 +22,10 @@
    type of an annotated table, `t.m' or `t.sub.m' (its key is
    `KEY.m', `KEY.sub.m').
    Before step 2, each guarded call `if (p) p (args);' (value unused,
-   no else) through an annotated pointer loses its test and becomes a
-   call of the key's conditional trampoline, a conditional site (step
-   2a, lower_guards); guarded calls through members keep their test.
+   no else) through P, or through an ops pointer's member
+   (`if (impl->m) impl->m (x);'), loses its test and becomes a call of
+   the key's conditional trampoline, a conditional site (step 2a,
+   lower_guards).
 
    The pass runs before call-graph edges exist, so no edge has to be
    repaired, and before SSA, where the callee of `p (...)' is an
@@ -354,32 +355,50 @@ add_lto_reference (gimple_stmt_iterator *gsi, tree var)
   gsi_insert_before (gsi, ref, GSI_SAME_STMT);
 }
 
+/* The plain trampoline of a call CALL through REF, an annotated
+   pointer, a table's member or an ops pointer's member; its key in
+   *KEY, its variable in *VAR.  */
+static tree
+ref_trampoline (gcall *call, tree ref, tree *key, tree *var)
+{
+  HOST_WIDE_INT offset;
+  bool deref;
+  *key = sc_ref_key (ref, var, &offset, &deref);
+  return get_trampoline (*key, *var, gimple_call_fntype (call), offset,
+			 TREE_TYPE (ref), deref);
+}
+
+/* How a verbose note names the pointer REF of key KEY, whose variable
+   is VAR: `impl->m' rather than GCC's `*impl.0_1.m' for an ops
+   pointer's member.  */
+static void
+note_site (gcall *call, tree ref, tree key, tree var, const char *what)
+{
+  location_t loc = user_location (gimple_location (call));
+  const char *k = IDENTIFIER_POINTER (key);
+  const char *member = strstr (k, "->");
+  if (member && !VAR_P (ref))
+    inform (loc, "%s through %<%E%s%> is %sstatic call site of key %qE",
+	    what, DECL_NAME (var), member,
+	    sc_cond_trampoline_p (gimple_call_fndecl (call))
+	    ? "conditional " : "", key);
+  else
+    inform (loc, "%s through %qE is %sstatic call site of key %qE", what,
+	    ref, sc_cond_trampoline_p (gimple_call_fndecl (call))
+	    ? "conditional " : "", key);
+}
+
 /* Step 2.  REF is an annotated pointer or a table's member.  */
 static void
 lower_call (gimple_stmt_iterator *gsi, gcall *call, tree ref)
 {
-  tree var;
-  HOST_WIDE_INT offset;
-  bool deref;
-  tree key = sc_ref_key (ref, &var, &offset, &deref);
+  tree key, var;
+  tree tramp = ref_trampoline (call, ref, &key, &var);
   if (flag_generate_lto || flag_generate_offload)
     add_lto_reference (gsi, var);
-  gimple_call_set_fndecl (call, get_trampoline (key, var,
-						gimple_call_fntype (call),
-						offset, TREE_TYPE (ref),
-						deref));
-  if (sc_verbose && deref)
-    {
-      /* `impl->m' rather than GCC's `*impl.m'.  */
-      const char *k = IDENTIFIER_POINTER (key);
-      const char *member = strstr (k, "->");
-      inform (user_location (gimple_location (call)),
-	      "call through %<%E%s%> is static call site of key %qE",
-	      DECL_NAME (var), member ? member : "", key);
-    }
-  else if (sc_verbose)
-    inform (user_location (gimple_location (call)),
-	    "call through %qE is static call site of key %qE", ref, key);
+  gimple_call_set_fndecl (call, tramp);
+  if (sc_verbose)
+    note_site (call, ref, key, var, "call");
 }
 
 /* Step 3.  REF is an annotated pointer or a table's member.  */
@@ -427,12 +446,12 @@ lower_assignment (gimple_stmt_iterator *gsi, tree ref)
    SC_SITE_COND, which the runtime patches to a 5-byte NOP while P is
    NULL and to a direct call otherwise (Linux's static_call_cond).
 
-   What an `annotated load' is lives in annotated_load alone: today the
-   annotated variable itself, which callee_variable also returns for
-   the call.  Another kind of key (a member, a pointee's member) plugs
-   in there, with a get_trampoline for it: the matching compares the
-   two loads with operand_equal_p, and the conditional trampoline is
-   derived from whatever plain trampoline the call gets.  */
+   What an `annotated load' is lives in annotated_load alone: what
+   callee_variable also returns for the call, the annotated pointer,
+   `t.m', `t.sub.m' or `impl.0_1->m'.  The matching compares the
+   test's load and the call's by their keys (same_load), and the
+   conditional trampoline is derived from whatever plain trampoline
+   the call gets (ref_trampoline).  */
 
 /* Marks a conditional trampoline's FUNCTION_DECL; on a plain
    trampoline, the same name's value is its conditional twin.  */
@@ -481,13 +500,16 @@ sc_cond_trampoline_p (const_tree fndecl)
 /* The annotated load that the pointer value OP comes from, looking
    through temporaries and through conversions that keep every bit of
    it (so that testing the result against 0 tests the pointer); NULL
-   when there is none.  */
+   when there is none.  An annotated load is what callee_variable
+   returns for a call: the annotated pointer, or a member reference
+   `t.m', `t.sub.m' or `impl.0_1->m' (sc_ref_key), which same_load
+   compares.  */
 static tree
 annotated_load (tree op, temp_defs *defs)
 {
   for (int depth = 0; op && depth < 8; depth++)
     {
-      if (VAR_P (op) && sc_var_key (op))
+      if (sc_ref_key (op, NULL, NULL))
 	return op;
       gimple *def = NULL;
       if (TREE_CODE (op) == SSA_NAME)
@@ -518,6 +540,23 @@ annotated_load (tree op, temp_defs *defs)
   return NULL_TREE;
 }
 
+/* Whether the annotated loads A and B (annotated_load, callee_variable)
+   read the same pointer.  `t.m' is the same tree each time, but the two
+   loads of `impl->m' go through two loads of `impl' (other SSA names),
+   so they are compared by what sc_ref_key makes of them: one key is one
+   pointer, at one place.  */
+static bool
+same_load (tree a, tree b)
+{
+  tree var_a, var_b;
+  HOST_WIDE_INT off_a, off_b;
+  bool deref_a, deref_b;
+  tree key_a = sc_ref_key (a, &var_a, &off_a, &deref_a);
+  tree key_b = sc_ref_key (b, &var_b, &off_b, &deref_b);
+  return key_a && key_a == key_b && var_a == var_b && off_a == off_b
+	 && deref_a == deref_b;
+}
+
 /* Whether STMT, in the arm of a guard, may run unguarded: it computes
    a temporary of the call's arguments, with no side effect and nothing
    that could trap (a load through a pointer could), or it is debug
@@ -539,6 +578,21 @@ speculable_arm_statement (gimple *stmt)
 	 && !gimple_has_side_effects (stmt)
 	 && !gimple_has_volatile_ops (stmt)
 	 && !gimple_could_trap_p (stmt);
+}
+
+/* Whether STMT, in the arm of a guard testing LOAD, loads the same
+   annotated pointer again, for the call: `_4 = impl.1_3->m' may trap,
+   but the test already made that load (through the same ops pointer),
+   and the conditional trampoline makes it in its place.  */
+static bool
+reload_statement (gimple *stmt, tree load)
+{
+  if (!gimple_assign_single_p (stmt))
+    return false;
+  tree lhs = gimple_assign_lhs (stmt);
+  return (TREE_CODE (lhs) == SSA_NAME || is_local_temp (lhs))
+	 && !gimple_has_volatile_ops (stmt)
+	 && same_load (gimple_assign_rhs1 (stmt), load);
 }
 
 /* The call that makes BB (the arm of a guard testing LOAD) a
@@ -566,11 +620,12 @@ guarded_call (basic_block bb, tree load, temp_defs *defs)
 	      || (gimple_call_flags (c) & ECF_NORETURN))
 	    return NULL;
 	  tree callee = callee_variable (gimple_call_fn (c), defs);
-	  if (!callee || !operand_equal_p (callee, load, 0))
+	  if (!callee || !same_load (callee, load))
 	    return NULL;
 	  call = c;
 	}
-      else if (!speculable_arm_statement (stmt))
+      else if (!speculable_arm_statement (stmt)
+	       && !reload_statement (stmt, load))
 	return NULL;
     }
   return call;
@@ -688,17 +743,19 @@ lower_guard (function *fun, basic_block bb, temp_defs *defs)
   if (!call)
     return false;
 
-  tree var = callee_variable (gimple_call_fn (call), defs);
+  tree fn = gimple_call_fn (call);
+  tree ref = callee_variable (fn, defs);
+  tree key, var;
+  tree tramp = ref_trampoline (call, ref, &key, &var);
   gimple_stmt_iterator gsi = gsi_for_stmt (call);
   if (flag_generate_lto || flag_generate_offload)
     add_lto_reference (&gsi, var);
-  tree key = sc_var_key (var);
-  tree tramp = get_trampoline (key, var, gimple_call_fntype (call));
   gimple_call_set_fndecl (call, get_cond_trampoline (tramp));
   if (sc_verbose)
-    inform (user_location (gimple_location (call)),
-	    "guarded call through %qD is conditional static call site of "
-	    "key %qE", var, key);
+    note_site (call, ref, key, var, "guarded call");
+  /* The call's own load of the pointer (which may trap, through an ops
+     pointer) is the trampoline's now.  */
+  remove_dead_test_value (fun, fn);
 
   gimple_stmt_iterator cond_gsi = gsi_for_stmt (cond);
   gsi_remove (&cond_gsi, true);

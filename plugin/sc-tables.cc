@@ -570,8 +570,92 @@ sc_lower_store_builtin (gimple_stmt_iterator *gsi, gcall *call)
   return true;
 }
 
+/* The value of the gimplifier's SSA temporary NAME when it is a copy
+   of a memory reference; NULL_TREE otherwise.  */
+static tree
+ssa_source (tree name)
+{
+  if (TREE_CODE (name) != SSA_NAME)
+    return NULL_TREE;
+  gimple *def = SSA_NAME_DEF_STMT (name);
+  if (!def || !gimple_assign_single_p (def))
+    return NULL_TREE;
+  return gimple_assign_rhs1 (def);
+}
+
+/* REF as the user wrote it, `t.ops->m' rather than GCC's `*_1.m':
+   through the temporaries the pointers were loaded into.  A new
+   string, or NULL when REF is not made of variables, members and
+   dereferences.  */
+static char *
+ref_name (tree ref, int depth = 0)
+{
+  if (depth > 8)
+    return NULL;
+  if (VAR_P (ref) && DECL_NAME (ref))
+    return xstrdup (IDENTIFIER_POINTER (DECL_NAME (ref)));
+  if (TREE_CODE (ref) != COMPONENT_REF || TREE_OPERAND (ref, 2))
+    return NULL;
+  tree object = TREE_OPERAND (ref, 0), field = TREE_OPERAND (ref, 1);
+  const char *sep = ".";
+  if (TREE_CODE (object) == MEM_REF)
+    {
+      if (!integer_zerop (TREE_OPERAND (object, 1)))
+	return NULL;
+      object = ssa_source (TREE_OPERAND (object, 0));
+      if (!object)
+	return NULL;
+      sep = "->";
+    }
+  char *left = ref_name (object, depth + 1);
+  if (!left || !DECL_NAME (field))
+    return left;
+  char *name = concat (left, sep, IDENTIFIER_POINTER (DECL_NAME (field)),
+		       NULL);
+  free (left);
+  return name;
+}
+
+/* When REF is reached through a pointer that is itself loaded from an
+   annotated table or from the pointee of an ops pointer (`t.ops->m',
+   `impl->next->m'): that load, with the table or the ops pointer in
+   *VAR.  */
+static tree
+through_annotated_pointer (tree ref, tree *var)
+{
+  for (int depth = 0; depth < 8; depth++)
+    {
+      tree base = get_base_address (ref);
+      if (!base || TREE_CODE (base) != MEM_REF)
+	return NULL_TREE;
+      tree pointer = ssa_source (TREE_OPERAND (base, 0));
+      if (!pointer)
+	return NULL_TREE;
+      tree object = get_base_address (pointer);
+      if (object && (sc_is_table (object) || sc_is_ops_pointer (object))
+	  && pointer != object)
+	{
+	  *var = object;
+	  return pointer;
+	}
+      /* `impl->next->m': impl->next is loaded through impl.  */
+      if (object && TREE_CODE (object) == MEM_REF)
+	{
+	  tree inner = ssa_source (TREE_OPERAND (object, 0));
+	  if (inner && sc_is_ops_pointer (inner))
+	    {
+	      *var = inner;
+	      return pointer;
+	    }
+	}
+      ref = pointer;
+    }
+  return NULL_TREE;
+}
+
 /* -fplugin-arg-staticcall-verbose: CALL, which goes through SOURCE, is
-   left indirect although SOURCE is in an annotated table: say why.  */
+   left indirect although SOURCE is in an annotated table, or reached
+   through a pointer in one or in an ops pointer's pointee: say why.  */
 void
 sc_note_indirect_call (gcall *call, tree source)
 {
@@ -579,6 +663,30 @@ sc_note_indirect_call (gcall *call, tree source)
       || (DECL_P (source) && !VAR_P (source)))
     return;
   tree base = get_base_address (source);
+  tree var;
+  tree pointer = through_annotated_pointer (source, &var);
+  if (pointer)
+    {
+      char *name = ref_name (source);
+      char *pointer_name = ref_name (pointer);
+      location_t loc = user_location (gimple_location (call));
+      /* The plugin cannot know when what the pointer points to
+	 changes: a store through another pointer bypasses the
+	 runtime.  */
+      if (name && pointer_name && sc_is_table (var))
+	inform (loc, "call through %qs is left an indirect call: it goes "
+		"through %qs, a pointer that is ordinary data of static "
+		"call table %qD; only the table's own function-pointer "
+		"members are keys", name, pointer_name, var);
+      else if (name && pointer_name)
+	inform (loc, "call through %qs is left an indirect call: it goes "
+		"through %qs, a pointer in the struct that static call ops "
+		"pointer %qD points to; only that struct's function-pointer "
+		"members are keys", name, pointer_name, var);
+      free (name);
+      free (pointer_name);
+      return;
+    }
   if (!base || !sc_is_table (base))
     return;
   location_t loc = user_location (gimple_location (call));

@@ -105,6 +105,16 @@ sc_key_target (const struct sc_key *k)
   return *(void **) ((char *) p + k->offset);
 }
 
+/* Whether the key is an ops pointer's member while the ops pointer is
+   NULL: there is no member.  A guarded call `if (impl->m) impl->m ()'
+   then faults in plain C, loading impl->m, so its conditional site
+   must not be a NOP.  */
+static inline bool
+sc_key_no_pointee (const struct sc_key *k)
+{
+  return k->deref && !__atomic_load_n (k->var, __ATOMIC_ACQUIRE);
+}
+
 /* Where the key's pointer is now (VAR itself while an ops pointer is
    NULL).  */
 static inline void *const *

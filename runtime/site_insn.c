@@ -56,14 +56,17 @@ sc_site_insn (const struct sc_site *s, const void *dest,
    TARGET, allocating the slot (and its area) when the key has none yet
    in S's unit, and storing TARGET into it; else one to the site's
    trampoline.  A NULL target also uses the trampoline, so that the call
-   faults as plain C would, except at a conditional site (a NOP then).
+   faults as plain C would, except at a conditional site (a NOP then,
+   unless the target is NULL because the key's ops pointer is: the
+   conditional trampoline faults loading the member, as plain C does).
    A call of static_call_return0 clears %rax instead.  Returns the route taken.  Called with the
    registry lock held.  */
 enum sc_route
 sc_site_insn_alloc_slot (struct sc_site *s, void *target,
 			 unsigned char out[SC_INSN_LEN])
 {
-  if (!target && (s->kind & SC_SITE_KIND_COND))
+  if (!target && (s->kind & SC_SITE_KIND_COND)
+      && !sc_key_no_pointee (s->key))
     {
       memcpy (out, s->kind == SC_SITE_COND_TAIL ? sc_insn_ret5 : sc_insn_nop5,
 	      SC_INSN_LEN);

@@ -5,6 +5,7 @@
    arguments the arm computes, a static pointer, and, next to them,
    guards that stay a test: an else arm, a used value, more statements
    in the arm, another pointer tested.  */
+/* { sc-levels "-O1 -O3" } */
 #include <stdio.h>
 #include <stdlib.h>
 #include <static_call.h>

@@ -5,6 +5,7 @@
    a static and an external pointer, and one that starts NULL and is
    pointed at an implementation at first use.  After each, every site
    must go to the member of the new pointee (check_sites).  */
+/* { sc-levels "-O1 -O3" } */
 #include <string.h>
 #include "abi-check.h"
 

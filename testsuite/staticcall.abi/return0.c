@@ -3,6 +3,7 @@
    without arguments, in expressions, as a tail call, and switched with
    real targets.  The plugin makes each non-tail site clear %rax; the
    plain build calls the function.  */
+/* { sc-levels "-O1 -O3" } */
 #include <stdio.h>
 #include <stdlib.h>
 #include <static_call.h>

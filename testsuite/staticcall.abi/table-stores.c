@@ -9,6 +9,7 @@
    member points (check_sites), and the data members keep their
    values.  A static table too, and a call through an array of function
    pointers in the table, which stays an indirect call.  */
+/* { sc-levels "-O1 -O3" } */
 #include <string.h>
 #include "abi-check.h"
 

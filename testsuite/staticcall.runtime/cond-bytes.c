@@ -5,6 +5,7 @@
    static_call_return0 holds cs cs cs xor %eax, %eax, for results of
    type int, long, pointer and _Bool; a tail site still jumps to it.
    An unguarded call through NULL faults as in plain C (in a child).  */
+/* { sc-levels "-O1 -O3" } */
 /* { sc-run "" } */
 /* { sc-run "STATICCALL_BP=trampoline" } */
 /* { sc-run "STATICCALL_WRITER=mprotect" } */

@@ -6,6 +6,7 @@
    is refused, left as it was under the breakpoint, and the update
    returns -EBUSY; a change that keeps the first byte (call to another
    target) is still written under it.  */
+/* { sc-levels "-O1 -O3" } */
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>

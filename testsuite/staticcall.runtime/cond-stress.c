@@ -13,6 +13,7 @@
    and announces `completed = G' once the update returned; a call that
    read completed = C0 before and started = S1 after must have seen one
    of hist[C0..S1].  Runs SC_STRESS_MS milliseconds (default 300).  */
+/* { sc-levels "-O3" } */
 /* { sc-run "" } */
 /* { sc-run "STATICCALL_SLOWPATH_US=50" } */
 /* { sc-run "STATICCALL_BP=trampoline" } */

@@ -5,6 +5,7 @@
    one batch too.  So is pointing an ops pointer, whose pointee has the
    same 16 members, at another const table.  Afterwards every site of every member calls the
    member's new target directly.  */
+/* { sc-levels "-O1 -O3" } */
 #include <string.h>
 #include "sc-test.h"
 

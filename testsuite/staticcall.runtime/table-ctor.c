@@ -7,6 +7,7 @@
    shutdown, after which the guards initialise it again.  Every call
    must reach the chosen implementation, and its sites call it
    directly.  */
+/* { sc-levels "-O1 -O3" } */
 #include <stdlib.h>
 #include <string.h>
 

@@ -7,6 +7,7 @@
    theirs).  Every call must give the right result, and
    afterwards every site calls its implementation directly.  */
 /* { sc-options "-pthread" } */
+/* { sc-levels "-O1 -O3" } */
 #include <pthread.h>
 #include <stdatomic.h>
 

@@ -11,6 +11,7 @@
    Runs SC_STRESS_MS milliseconds
    (default 300), on both handler paths, with and without the forced
    slow path.  */
+/* { sc-levels "-O3" } */
 /* { sc-run "" } */
 /* { sc-run "STATICCALL_SLOWPATH_US=50" } */
 /* { sc-run "STATICCALL_BP=trampoline" } */
