@@ -676,13 +676,13 @@ sc_note_indirect_call (gcall *call, tree source)
       if (name && pointer_name && sc_is_table (var))
 	inform (loc, "call through %qs is left an indirect call: it goes "
 		"through %qs, a pointer that is ordinary data of static "
-		"call table %qD; only the table's own function-pointer "
-		"members are keys", name, pointer_name, var);
+		"call table %qD; only the function-pointer members of "
+		"the table itself are keys", name, pointer_name, var);
       else if (name && pointer_name)
 	inform (loc, "call through %qs is left an indirect call: it goes "
 		"through %qs, a pointer in the struct that static call ops "
-		"pointer %qD points to; only that struct's function-pointer "
-		"members are keys", name, pointer_name, var);
+		"pointer %qD points to; only the function-pointer members "
+		"of that struct are keys", name, pointer_name, var);
       free (name);
       free (pointer_name);
       return;
