@@ -241,8 +241,7 @@ main (int argc, char **argv)
 
   if (out)
     {
-      fputs ("{\n  \"benchmark\": \"table-update\",\n", out);
-      bench_machine_json (out);
+      bench_json_head (out, "table-update");
       fprintf (out, "  \"rounds\": %d,\n  \"members\": 16,\n"
 	       "  \"bad_checks\": %d,\n  \"stores\": {\n", rounds, bad);
       for (int v = 0; v < NV; v++)

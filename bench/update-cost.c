@@ -341,8 +341,7 @@ main (int argc, char **argv)
 
   if (out)
     {
-      fputs ("{\n  \"benchmark\": \"update-cost\",\n", out);
-      bench_machine_json (out);
+      bench_json_head (out, "update-cost");
       fprintf (out, "  \"STATICCALL_WRITER\": \"%s\",\n", writer);
       fprintf (out, "  \"rounds\": %d,\n  \"startup_ms\": %.3f,\n"
 	       "  \"total_sites\": %ld,\n  \"failed_updates\": %d,\n"
