@@ -17,6 +17,27 @@
    result.  */
 typedef unsigned bench_loop_fn (unsigned h, long n);
 
+/* The callee of the call loops, `bench_leaf' (leal 1(%rdi),%eax; ret,
+   written in assembler so the compiler can neither inline nor analyse
+   it), with `bench_leaf_end', the end of its bytes; of type leaf_fn
+   (unsigned (unsigned)), hidden.  */
+#define BENCH_DEFINE_LEAF()						\
+  extern leaf_fn bench_leaf __attribute__ ((visibility ("hidden")));	\
+  extern const unsigned char bench_leaf_end[]				\
+    __attribute__ ((visibility ("hidden")));				\
+  __asm__ ("\t.text\n"							\
+	   "\t.p2align 6\n"						\
+	   "\t.globl bench_leaf\n"						\
+	   "\t.hidden bench_leaf\n"					\
+	   "\t.type bench_leaf, @function\n"				\
+	   "bench_leaf:\n"						\
+	   "\tleal 1(%rdi), %eax\n"					\
+	   "\tret\n"							\
+	   "\t.size bench_leaf, .-bench_leaf\n"				\
+	   "\t.globl bench_leaf_end\n"					\
+	   "\t.hidden bench_leaf_end\n"					\
+	   "bench_leaf_end:\n");
+
 /* A loop NAME of N dependent calls h = CALL (an expression of h).
    noipa: the loop count stays a run-time value and nothing is
    specialised; the empty asm keeps every result live, so no call can

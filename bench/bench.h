@@ -199,6 +199,15 @@ bench_long_arg (int argc, char **argv, const char *name, long dflt)
   return dflt;
 }
 
+/* The value of `--rounds N' in ARGV, or DFLT; at least 3, for
+   quartiles.  */
+static inline int
+bench_rounds_arg (int argc, char **argv, int dflt)
+{
+  int rounds = bench_long_arg (argc, argv, "--rounds", dflt);
+  return rounds < 3 ? 3 : rounds;
+}
+
 /* For static_call_for_each_site: count in N[0] the sites, in N[1]
    those that call their target directly (ARG is long N[2]).  */
 static inline int

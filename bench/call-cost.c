@@ -60,21 +60,7 @@
 typedef unsigned leaf_fn (unsigned);
 
 /* The callee, and the end of its bytes (for the far copy).  */
-extern leaf_fn bench_leaf __attribute__ ((visibility ("hidden")));
-extern const unsigned char bench_leaf_end[]
-  __attribute__ ((visibility ("hidden")));
-__asm__ ("\t.text\n"
-	 "\t.p2align 6\n"
-	 "\t.globl bench_leaf\n"
-	 "\t.hidden bench_leaf\n"
-	 "\t.type bench_leaf, @function\n"
-	 "bench_leaf:\n"
-	 "\tleal 1(%rdi), %eax\n"
-	 "\tret\n"
-	 "\t.size bench_leaf, .-bench_leaf\n"
-	 "\t.globl bench_leaf_end\n"
-	 "\t.hidden bench_leaf_end\n"
-	 "bench_leaf_end:\n");
+BENCH_DEFINE_LEAF ()
 
 /* External linkage, so that the plugin makes bench_near's trampoline a
    global (hidden) symbol this file can call.  */
@@ -158,10 +144,8 @@ main (int argc, char **argv)
 {
   FILE *out = bench_open_result (argc, argv);
   const char *label = bench_label_arg (argc, argv);
-  int rounds = bench_long_arg (argc, argv, "--rounds", 51);
+  int rounds = bench_rounds_arg (argc, argv, 51);
   long calls = 1l << bench_long_arg (argc, argv, "--calls", 20);
-  if (rounds < 3)
-    rounds = 3;
 
   leaf_fn *far = far_copy ();
   int r = static_call_update (bench_far, far);

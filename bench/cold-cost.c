@@ -63,9 +63,7 @@ main (int argc, char **argv)
 {
   FILE *out = bench_open_result (argc, argv);
   const char *label = bench_label_arg (argc, argv);
-  int rounds = bench_long_arg (argc, argv, "--rounds", 2001);
-  if (rounds < 3)
-    rounds = 3;
+  int rounds = bench_rounds_arg (argc, argv, 2001);
   unsigned n = cold_functions_static;
 
   struct count c = { 0, 0 };

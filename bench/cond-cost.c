@@ -118,10 +118,8 @@ int
 main (int argc, char **argv)
 {
   FILE *out = bench_open_result (argc, argv);
-  int rounds = bench_long_arg (argc, argv, "--rounds", 51);
+  int rounds = bench_rounds_arg (argc, argv, 51);
   long calls = 1l << bench_long_arg (argc, argv, "--calls", 20);
-  if (rounds < 3)
-    rounds = 3;
   *plain_hook_ref = NULL;
 
   const char *state[NV] = {

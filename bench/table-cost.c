@@ -48,16 +48,7 @@
 
 typedef unsigned leaf_fn (unsigned);
 
-extern leaf_fn bench_leaf __attribute__ ((visibility ("hidden")));
-__asm__ ("\t.text\n"
-	 "\t.p2align 6\n"
-	 "\t.globl bench_leaf\n"
-	 "\t.hidden bench_leaf\n"
-	 "\t.type bench_leaf, @function\n"
-	 "bench_leaf:\n"
-	 "\tleal 1(%rdi), %eax\n"
-	 "\tret\n"
-	 "\t.size bench_leaf, .-bench_leaf\n");
+BENCH_DEFINE_LEAF ()
 
 static unsigned
 other (unsigned h)
@@ -135,10 +126,8 @@ main (int argc, char **argv)
 {
   FILE *out = bench_open_result (argc, argv);
   const char *label = bench_label_arg (argc, argv);
-  int rounds = bench_long_arg (argc, argv, "--rounds", 51);
+  int rounds = bench_rounds_arg (argc, argv, 51);
   long calls = 1l << bench_long_arg (argc, argv, "--calls", 20);
-  if (rounds < 3)
-    rounds = 3;
 
   /* The ops pointer starts at the other implementation, as when
      initialisation picks one: this store is the switch of its sites.  */

@@ -156,9 +156,7 @@ int
 main (int argc, char **argv)
 {
   FILE *out = bench_open_result (argc, argv);
-  int rounds = bench_long_arg (argc, argv, "--rounds", 101);
-  if (rounds < 3)
-    rounds = 3;
+  int rounds = bench_rounds_arg (argc, argv, 101);
 
   double *t[NV];
   unsigned long lo[NV][3], hi[NV][3];
