@@ -1,6 +1,8 @@
 /* Helpers shared by the staticcall benchmarks in bench/: a monotonic
-   clock, order statistics over the rounds of a measurement, and the
-   machine description written at the head of every result file.
+   clock, order statistics over the rounds of a measurement, the
+   machine description written at the head of every result file, the
+   command line, and a count of the sites (bench-rounds.h has the
+   rounds of the benchmarks that time loops).
 
    No benchmark reports a single absolute time: each one runs the
    variants it compares in interleaved rounds inside one process and
@@ -16,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/utsname.h>
+
+#include <static_call.h>
 
 /* Nanoseconds from CLOCK_MONOTONIC (no rdtsc: its rate and its
    synchronisation across cores are not ours to assume).  */
@@ -144,6 +148,17 @@ bench_machine_json (FILE *f)
   fputs ("},\n", f);
 }
 
+/* Start the JSON object of the result file F, for BENCHMARK: its name
+   and the machine.  */
+static inline void
+bench_json_head (FILE *f, const char *benchmark)
+{
+  fputs ("{\n  \"benchmark\": ", f);
+  bench_json_string (f, benchmark);
+  fputs (",\n", f);
+  bench_machine_json (f);
+}
+
 /* Open the result file named by `-o FILE' in ARGV (NULL when absent).  */
 static inline FILE *
 bench_open_result (int argc, char **argv)
@@ -162,6 +177,18 @@ bench_open_result (int argc, char **argv)
   return NULL;
 }
 
+/* The value of `--label NAME' in ARGV (the build's name in the
+   results), or "plain".  */
+static inline const char *
+bench_label_arg (int argc, char **argv)
+{
+  const char *label = "plain";
+  for (int i = 1; i + 1 < argc; i++)
+    if (!strcmp (argv[i], "--label"))
+      label = argv[i + 1];
+  return label;
+}
+
 /* The value of `NAME VALUE' in ARGV, or DFLT.  */
 static inline long
 bench_long_arg (int argc, char **argv, const char *name, long dflt)
@@ -170,6 +197,26 @@ bench_long_arg (int argc, char **argv, const char *name, long dflt)
     if (!strcmp (argv[i], name))
       return strtol (argv[i + 1], NULL, 0);
   return dflt;
+}
+
+/* The value of `--rounds N' in ARGV, or DFLT; at least 3, for
+   quartiles.  */
+static inline int
+bench_rounds_arg (int argc, char **argv, int dflt)
+{
+  int rounds = bench_long_arg (argc, argv, "--rounds", dflt);
+  return rounds < 3 ? 3 : rounds;
+}
+
+/* For static_call_for_each_site: count in N[0] the sites, in N[1]
+   those that call their target directly (ARG is long N[2]).  */
+static inline int
+bench_count_site (const struct static_call_site_info *s, void *arg)
+{
+  long *n = arg;
+  n[0]++;
+  n[1] += s->state == STATIC_CALL_SITE_DIRECT;
+  return 0;
 }
 
 #endif /* BENCH_H */

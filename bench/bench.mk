@@ -48,8 +48,10 @@ BENCH_LIBS = -L$(abs_builddir)/.libs -Wl,-rpath,$(abs_builddir)/.libs \
 	-lstaticcall
 BENCH_DEPS = staticcall.la libstaticcall.la \
 	$(top_srcdir)/include/static_call.h $(top_srcdir)/bench/bench.h \
-	$(top_srcdir)/tools/x86-insn.h
+	$(top_srcdir)/bench/bench-rounds.h $(top_srcdir)/tools/x86-insn.h
 BENCH_SLOWPATH_US = 2000
+# The generators import it from their directory.
+BENCH_GEN_COMMON = $(top_srcdir)/bench/gen_common.py
 
 # Parts of the generated programs (gen-sites.py: at most 10000 sites a
 # file): key gen_N has N sites in sites-N-*.c.
@@ -57,7 +59,7 @@ BENCH_SITE_PARTS = 1-0 10-0 100-0 1000-0 10000-0 \
 	$(foreach p,0 1 2 3 4 5 6 7 8 9,100000-$(p))
 BENCH_SITE_OBJS = $(BENCH_SITE_PARTS:%=$(BENCH_OUT)/sites-%.o)
 
-$(BENCH_OUT)/sites-%.c: $(top_srcdir)/bench/gen-sites.py
+$(BENCH_OUT)/sites-%.c: $(top_srcdir)/bench/gen-sites.py $(BENCH_GEN_COMMON)
 	@$(MKDIR_P) $(BENCH_OUT)
 	$(AM_V_GEN)$(PYTHON3) $(top_srcdir)/bench/gen-sites.py $@
 
@@ -65,16 +67,23 @@ $(BENCH_OUT)/sites-%.o: $(BENCH_OUT)/sites-%.c staticcall.la \
 		$(top_srcdir)/include/static_call.h
 	$(AM_V_CC)$(CC) $(BENCH_GEN_CFLAGS) -c $< -o $@
 
-$(BENCH_OUT)/call-cost: $(top_srcdir)/bench/call-cost.c $(BENCH_DEPS)
+# The benchmarks made of one source, built with the plugin, and
+# BENCH_CFLAGS_name; and some of them again with retpolines.
+BENCH_ONE_SOURCE = call-cost cond-cost slow-path table-cost table-update
+BENCH_CFLAGS_slow_path = -pthread
+BENCH_RETPOLINE = call-cost table-cost
+
+$(BENCH_ONE_SOURCE:%=$(BENCH_OUT)/%): $(BENCH_OUT)/%: \
+		$(top_srcdir)/bench/%.c $(BENCH_DEPS)
 	@$(MKDIR_P) $(BENCH_OUT)
-	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) $(top_srcdir)/bench/call-cost.c \
+	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) $(BENCH_CFLAGS_$(subst -,_,$*)) $< \
 	  $(BENCH_LIBS) -o $@
 
-$(BENCH_OUT)/call-cost-retpoline: $(top_srcdir)/bench/call-cost.c \
-		$(BENCH_DEPS)
+$(BENCH_RETPOLINE:%=$(BENCH_OUT)/%-retpoline): $(BENCH_OUT)/%-retpoline: \
+		$(top_srcdir)/bench/%.c $(BENCH_DEPS)
 	@$(MKDIR_P) $(BENCH_OUT)
-	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) -mindirect-branch=thunk \
-	  $(top_srcdir)/bench/call-cost.c $(BENCH_LIBS) -o $@
+	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) -mindirect-branch=thunk $< \
+	  $(BENCH_LIBS) -o $@
 
 $(BENCH_OUT)/update-cost: $(top_srcdir)/bench/update-cost.c \
 		$(BENCH_SITE_OBJS) $(BENCH_DEPS)
@@ -82,61 +91,29 @@ $(BENCH_OUT)/update-cost: $(top_srcdir)/bench/update-cost.c \
 	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) $(top_srcdir)/bench/update-cost.c \
 	  $(BENCH_SITE_OBJS) $(BENCH_LIBS) -o $@
 
-$(BENCH_OUT)/cond-cost: $(top_srcdir)/bench/cond-cost.c $(BENCH_DEPS)
-	@$(MKDIR_P) $(BENCH_OUT)
-	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) $(top_srcdir)/bench/cond-cost.c \
-	  $(BENCH_LIBS) -o $@
-
-$(BENCH_OUT)/slow-path: $(top_srcdir)/bench/slow-path.c $(BENCH_DEPS)
-	@$(MKDIR_P) $(BENCH_OUT)
-	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) -pthread \
-	  $(top_srcdir)/bench/slow-path.c $(BENCH_LIBS) -o $@
-
-$(BENCH_OUT)/table-cost: $(top_srcdir)/bench/table-cost.c $(BENCH_DEPS)
-	@$(MKDIR_P) $(BENCH_OUT)
-	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) $(top_srcdir)/bench/table-cost.c \
-	  $(BENCH_LIBS) -o $@
-
-$(BENCH_OUT)/table-cost-retpoline: $(top_srcdir)/bench/table-cost.c \
-		$(BENCH_DEPS)
-	@$(MKDIR_P) $(BENCH_OUT)
-	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) -mindirect-branch=thunk \
-	  $(top_srcdir)/bench/table-cost.c $(BENCH_LIBS) -o $@
-
-$(BENCH_OUT)/table-update: $(top_srcdir)/bench/table-update.c $(BENCH_DEPS)
-	@$(MKDIR_P) $(BENCH_OUT)
-	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) $(top_srcdir)/bench/table-update.c \
-	  $(BENCH_LIBS) -o $@
-
 # The cold-code benchmark: one generated source (4096 callers, a table
 # of 4096 members), compiled with the plugin and without it into one
 # program, each way plain and with retpolines.  -O2, as the rest.
-$(BENCH_OUT)/cold/cold.c: $(top_srcdir)/bench/gen-cold.py
+$(BENCH_OUT)/cold/cold.c: $(top_srcdir)/bench/gen-cold.py $(BENCH_GEN_COMMON)
 	@$(MKDIR_P) $(@D)
 	$(AM_V_GEN)$(PYTHON3) $(top_srcdir)/bench/gen-cold.py $@
 
 BENCH_COLD_CFLAGS = -O2 -I$(abs_top_srcdir)/include
 BENCH_COLD_RETPOLINE = -mindirect-branch=thunk
 
-$(BENCH_OUT)/cold/static.o: $(BENCH_OUT)/cold/cold.c staticcall.la \
-		$(top_srcdir)/include/static_call.h
-	$(AM_V_CC)$(CC) $(BENCH_COLD_CFLAGS) -fplugin=$(BENCH_PLUGIN) \
-	  -DCOLD_VARIANT=static -c $< -o $@
+# The objects, each with the flags of its variant.
+BENCH_COLD_OBJS = static indirect static-retpoline indirect-retpoline
+BENCH_COLD_static = -fplugin=$(BENCH_PLUGIN) -DCOLD_VARIANT=static
+BENCH_COLD_indirect = -DCOLD_VARIANT=indirect
+BENCH_COLD_static_retpoline = $(BENCH_COLD_RETPOLINE) $(BENCH_COLD_static)
+BENCH_COLD_indirect_retpoline = $(BENCH_COLD_RETPOLINE) \
+	$(BENCH_COLD_indirect)
 
-$(BENCH_OUT)/cold/indirect.o: $(BENCH_OUT)/cold/cold.c \
+$(BENCH_COLD_OBJS:%=$(BENCH_OUT)/cold/%.o): $(BENCH_OUT)/cold/%.o: \
+		$(BENCH_OUT)/cold/cold.c staticcall.la \
 		$(top_srcdir)/include/static_call.h
-	$(AM_V_CC)$(CC) $(BENCH_COLD_CFLAGS) -DCOLD_VARIANT=indirect \
+	$(AM_V_CC)$(CC) $(BENCH_COLD_CFLAGS) $(BENCH_COLD_$(subst -,_,$*)) \
 	  -c $< -o $@
-
-$(BENCH_OUT)/cold/static-retpoline.o: $(BENCH_OUT)/cold/cold.c \
-		staticcall.la $(top_srcdir)/include/static_call.h
-	$(AM_V_CC)$(CC) $(BENCH_COLD_CFLAGS) $(BENCH_COLD_RETPOLINE) \
-	  -fplugin=$(BENCH_PLUGIN) -DCOLD_VARIANT=static -c $< -o $@
-
-$(BENCH_OUT)/cold/indirect-retpoline.o: $(BENCH_OUT)/cold/cold.c \
-		$(top_srcdir)/include/static_call.h
-	$(AM_V_CC)$(CC) $(BENCH_COLD_CFLAGS) $(BENCH_COLD_RETPOLINE) \
-	  -DCOLD_VARIANT=indirect -c $< -o $@
 
 # The driver: built without the plugin (it has no sites).
 $(BENCH_OUT)/cold-cost: $(top_srcdir)/bench/cold-cost.c \
@@ -188,7 +165,8 @@ BENCH_STARTUP_PLAIN_OBJS = \
 BENCH_PLAIN_CFLAGS = -O2 -Wall -Wextra -I$(abs_top_srcdir)/include \
 	-I$(abs_top_srcdir)/bench
 
-$(BENCH_OUT)/startup-units/src/%.c: $(top_srcdir)/bench/gen-startup.py
+$(BENCH_OUT)/startup-units/src/%.c: $(top_srcdir)/bench/gen-startup.py \
+		$(BENCH_GEN_COMMON)
 	@$(MKDIR_P) $(@D)
 	$(AM_V_GEN)$(PYTHON3) $(top_srcdir)/bench/gen-startup.py $@
 
@@ -223,6 +201,7 @@ $(BENCH_OUT)/startup-mod-plain.so: $(BENCH_STARTUP_PLAIN_OBJS)
 # The driver: built without the plugin, linked with the runtime, as a
 # program that loads modules with static calls is.
 $(BENCH_OUT)/startup: $(top_srcdir)/bench/startup.c $(BENCH_DEPS)
+	@$(MKDIR_P) $(BENCH_OUT)
 	$(AM_V_CCLD)$(CC) $(BENCH_PLAIN_CFLAGS) $(top_srcdir)/bench/startup.c \
 	  $(BENCH_LIBS) -ldl -o $@
 

@@ -55,27 +55,12 @@
 
 #include <static_call.h>
 
-#include "bench.h"
-#include "../tools/x86-insn.h"
+#include "bench-rounds.h"
 
 typedef unsigned leaf_fn (unsigned);
 
 /* The callee, and the end of its bytes (for the far copy).  */
-extern leaf_fn bench_leaf __attribute__ ((visibility ("hidden")));
-extern const unsigned char bench_leaf_end[]
-  __attribute__ ((visibility ("hidden")));
-__asm__ ("\t.text\n"
-	 "\t.p2align 6\n"
-	 "\t.globl bench_leaf\n"
-	 "\t.hidden bench_leaf\n"
-	 "\t.type bench_leaf, @function\n"
-	 "bench_leaf:\n"
-	 "\tleal 1(%rdi), %eax\n"
-	 "\tret\n"
-	 "\t.size bench_leaf, .-bench_leaf\n"
-	 "\t.globl bench_leaf_end\n"
-	 "\t.hidden bench_leaf_end\n"
-	 "bench_leaf_end:\n");
+BENCH_DEFINE_LEAF ()
 
 /* External linkage, so that the plugin makes bench_near's trampoline a
    global (hidden) symbol this file can call.  */
@@ -94,27 +79,13 @@ extern leaf_fn bench_near_trampoline
 # error "call-cost measures static calls: build it with -fplugin=staticcall"
 #endif
 
-/* One loop per way of calling.  noipa: the loop count stays a run-time
-   value and nothing is specialised; the empty asm keeps every result
-   live, so no call can be dropped or merged.  Aligned alike, so no loop
-   gets a better fetch alignment than another by accident.  */
-#define CALL_LOOP(name, call)						\
-  static unsigned __attribute__ ((noipa, aligned (64)))			\
-  name (unsigned h, long n)						\
-  {									\
-    for (long i = 0; i < n; i++)					\
-      {									\
-	h = call (h);							\
-	__asm__ volatile ("" : "+r" (h));				\
-      }									\
-    return h;								\
-  }
-
-CALL_LOOP (loop_direct, bench_leaf)
-CALL_LOOP (loop_patched, bench_near)
-CALL_LOOP (loop_trampoline, BENCH_TRAMPOLINE)
-CALL_LOOP (loop_indirect, bench_plain)
-CALL_LOOP (loop_far, bench_far)
+/* One loop per way of calling (BENCH_CALL_LOOP: noipa, aligned alike,
+   every result kept live).  */
+BENCH_CALL_LOOP (loop_direct, bench_leaf (h))
+BENCH_CALL_LOOP (loop_patched, bench_near (h))
+BENCH_CALL_LOOP (loop_trampoline, BENCH_TRAMPOLINE (h))
+BENCH_CALL_LOOP (loop_indirect, bench_plain (h))
+BENCH_CALL_LOOP (loop_far, bench_far (h))
 
 enum { V_DIRECT, V_PATCHED, V_TRAMPOLINE, V_INDIRECT, V_FAR, NV };
 
@@ -122,18 +93,11 @@ static const char *const vname[NV] = {
   "direct", "patched", "trampoline", "indirect", "far"
 };
 
-static unsigned (*const vloop[NV]) (unsigned, long) = {
+static bench_loop_fn *const vloop[NV] = {
   loop_direct, loop_patched, loop_trampoline, loop_indirect, loop_far
 };
 
-/* What the sites of a key do now, as the runtime reports it.  */
-struct key_state
-{
-  const char *key;
-  const char *state;
-  int n;
-};
-
+/* What a site does now, as the runtime reports it.  */
 static const char *
 state_name (const struct static_call_site_info *s)
 {
@@ -144,55 +108,6 @@ state_name (const struct static_call_site_info *s)
   if (s->state == STATIC_CALL_SITE_REFUSED)
     return "refused";
   return "near-slot";	/* the one other state (static_call.h) */
-}
-
-static int
-note_site (const struct static_call_site_info *s, void *arg)
-{
-  struct key_state *k = arg;
-  if (strcmp (s->key, k->key))
-    return 0;
-  const char *name = state_name (s);
-  if (k->n++ && strcmp (k->state, name))
-    k->state = "mixed";
-  else
-    k->state = name;
-  return 0;
-}
-
-static const char *
-site_state (const char *key)
-{
-  struct key_state k = { key, "no sites", 0 };
-  static_call_for_each_site (note_site, &k);
-  return k.state;
-}
-
-/* Whether the patched loop is now the direct loop byte for byte, but
-   for the displacement of its call, and both calls go to bench_leaf:
-   then any difference between their times is the machine's noise.  */
-static const char *
-same_code (void)
-{
-  const unsigned char *d = (const unsigned char *) loop_direct;
-  const unsigned char *p = (const unsigned char *) loop_patched;
-  for (int i = 0; i < 64; i++)
-    {
-      if (sc_x86_is_call_rel32 (d + i))
-	{
-	  if (!sc_x86_is_call_rel32 (p + i)
-	      || sc_x86_rel32_dest (d + i, NULL) != (const void *) bench_leaf
-	      || sc_x86_rel32_dest (p + i, NULL) != (const void *) bench_leaf)
-	    return "no";
-	  i += SC_X86_REL32_LEN - 1;
-	  continue;
-	}
-      if (d[i] != p[i])
-	return "no";
-      if (d[i] == 0xc3)
-	return "yes";
-    }
-  return "no";
 }
 
 /* A copy of bench_leaf beyond rel32 reach of this executable.  */
@@ -228,58 +143,28 @@ int
 main (int argc, char **argv)
 {
   FILE *out = bench_open_result (argc, argv);
-  const char *label = "plain";
-  for (int i = 1; i + 1 < argc; i++)
-    if (!strcmp (argv[i], "--label"))
-      label = argv[i + 1];
-  int rounds = bench_long_arg (argc, argv, "--rounds", 51);
+  const char *label = bench_label_arg (argc, argv);
+  int rounds = bench_rounds_arg (argc, argv, 51);
   long calls = 1l << bench_long_arg (argc, argv, "--calls", 20);
-  if (rounds < 3)
-    rounds = 3;
 
   leaf_fn *far = far_copy ();
   int r = static_call_update (bench_far, far);
   (void) r;		/* -EBUSY or the like shows in the state below */
   const char *state[NV] = {
-    "-", site_state ("bench_near"), "(never)", "-", site_state ("bench_far")
+    "-", bench_site_state ("bench_near", state_name), "(never)", "-",
+    bench_site_state ("bench_far", state_name)
   };
 
-  /* The four loops agree (and are warm).  */
-  unsigned check[NV];
-  for (int v = 0; v < NV; v++)
-    check[v] = vloop[v] (7, 1000);
-  for (int v = 1; v < NV; v++)
-    if (check[v] != check[0])
-      {
-	fprintf (stderr, "call-cost: loop %s computes %u, direct %u\n",
-		 vname[v], check[v], check[0]);
-	return 1;
-      }
+  /* The loops agree (and are warm).  */
+  if (!bench_loops_agree ("call-cost", vname, vloop, NV))
+    return 1;
 
   double *t[NV];
-  for (int v = 0; v < NV; v++)
-    t[v] = calloc (rounds, sizeof (double));
-  double *ratio_pd = calloc (rounds, sizeof (double));
-  double *ratio_tp = calloc (rounds, sizeof (double));
-  double *ratio_ip = calloc (rounds, sizeof (double));
-  double *ratio_fp = calloc (rounds, sizeof (double));
-  volatile unsigned sink = 0;
-  for (int v = 0; v < NV; v++)
-    sink += vloop[v] (0, calls);	/* warm-up round, not counted */
-  for (int i = 0; i < rounds; i++)
-    {
-      for (int j = 0; j < NV; j++)
-	{
-	  int v = (i + j) % NV;
-	  double t0 = bench_now_ns ();
-	  sink += vloop[v] (i, calls);
-	  t[v][i] = (bench_now_ns () - t0) / calls;
-	}
-      ratio_pd[i] = t[V_PATCHED][i] / t[V_DIRECT][i];
-      ratio_tp[i] = t[V_TRAMPOLINE][i] / t[V_PATCHED][i];
-      ratio_ip[i] = t[V_INDIRECT][i] / t[V_PATCHED][i];
-      ratio_fp[i] = t[V_FAR][i] / t[V_PATCHED][i];
-    }
+  unsigned sink = bench_rounds (vloop, NV, 1, rounds, calls, calls, t);
+  double *ratio_pd = bench_ratio (t[V_PATCHED], t[V_DIRECT], rounds);
+  double *ratio_tp = bench_ratio (t[V_TRAMPOLINE], t[V_PATCHED], rounds);
+  double *ratio_ip = bench_ratio (t[V_INDIRECT], t[V_PATCHED], rounds);
+  double *ratio_fp = bench_ratio (t[V_FAR], t[V_PATCHED], rounds);
 
   printf ("== call-cost (%s build): ns per call, %d interleaved rounds "
 	  "of %ld calls\n", label, rounds, calls);
@@ -287,60 +172,39 @@ main (int argc, char **argv)
   printf ("  %-11s %-11s %9s %9s %9s %9s\n", "call", "site", "median",
 	  "q1", "q3", "/direct");
   double med[NV];
-  for (int v = 0; v < NV; v++)
-    med[v] = bench_median (t[v], rounds);
-  for (int v = 0; v < NV; v++)
-    printf ("  %-11s %-11s %9.3f %9.3f %9.3f %9.2f\n", vname[v], state[v],
-	    med[v], bench_quantile (t[v], rounds, 0.25),
-	    bench_quantile (t[v], rounds, 0.75), med[v] / med[V_DIRECT]);
+  bench_print_variants (vname, state, med, t, NV, rounds, 11, V_DIRECT);
   struct { const char *name; double *v; } ratios[] = {
     { "patched/direct", ratio_pd },
     { "trampoline/patched", ratio_tp },
     { "indirect/patched", ratio_ip },
     { "far/patched", ratio_fp },
   };
-  const char *same = same_code ();
+  enum { NR = sizeof ratios / sizeof *ratios };
+  /* Whether the patched loop is now the direct loop byte for byte, but
+     for the displacement of its call, both calling bench_leaf.  */
+  const char *same = bench_same_code (loop_direct, loop_patched, bench_leaf)
+		     ? "yes" : "no";
   printf ("  patched loop = direct loop, byte for byte, both calling "
 	  "bench_leaf: %s\n", same);
   printf ("  per-round ratios, median [q1, q3]:\n");
-  for (size_t k = 0; k < sizeof ratios / sizeof *ratios; k++)
-    printf ("    %-19s %6.3f [%.3f, %.3f]\n", ratios[k].name,
-	    bench_median (ratios[k].v, rounds),
-	    bench_quantile (ratios[k].v, rounds, 0.25),
-	    bench_quantile (ratios[k].v, rounds, 0.75));
+  for (int k = 0; k < NR; k++)
+    bench_print_ratio (stdout, ratios[k].name, ratios[k].v, rounds, 0, 0);
 
   if (out)
     {
-      fputs ("{\n  \"benchmark\": \"call-cost\",\n", out);
-      bench_machine_json (out);
+      bench_json_head (out, "call-cost");
       fprintf (out, "  \"build\": \"%s\",\n  \"rounds\": %d,\n"
 	       "  \"calls_per_round\": %ld,\n"
 	       "  \"patched_code_is_direct_code\": %s,\n"
 	       "  \"ns_per_call\": {\n",
 	       label, rounds, calls, !strcmp (same, "yes") ? "true" : "false");
-      for (int v = 0; v < NV; v++)
-	fprintf (out, "    \"%s\": {\"site\": \"%s\", \"median\": %.4f, "
-		 "\"q1\": %.4f, \"q3\": %.4f}%s\n", vname[v], state[v],
-		 med[v], bench_quantile (t[v], rounds, 0.25),
-		 bench_quantile (t[v], rounds, 0.75), v + 1 < NV ? "," : "");
+      bench_json_variants (out, vname, state, med, t, NV, rounds);
       fputs ("  },\n  \"ratios\": {\n", out);
-      for (size_t k = 0; k < sizeof ratios / sizeof *ratios; k++)
-	fprintf (out, "    \"%s\": {\"median\": %.4f, \"q1\": %.4f, "
-		 "\"q3\": %.4f}%s\n", ratios[k].name,
-		 bench_median (ratios[k].v, rounds),
-		 bench_quantile (ratios[k].v, rounds, 0.25),
-		 bench_quantile (ratios[k].v, rounds, 0.75),
-		 k + 1 < sizeof ratios / sizeof *ratios ? "," : "");
+      for (int k = 0; k < NR; k++)
+	bench_print_ratio (out, ratios[k].name, ratios[k].v, rounds, 1,
+			   k + 1 == NR);
       fputs ("  },\n  \"rounds_ns_per_call\": {\n", out);
-      for (int v = 0; v < NV; v++)
-	{
-	  fprintf (out, "    \"%s\": [", vname[v]);
-	  for (int i = 0; i < rounds; i++)
-	    fprintf (out, "%s%.4f", i ? ", " : "", t[v][i]);
-	  fprintf (out, "]%s\n", v + 1 < NV ? "," : "");
-	}
-      fputs ("  }\n}\n", out);
-      fclose (out);
+      bench_json_rounds_end (out, vname, t, NV, rounds);
     }
   return (int) (sink & 0);
 }

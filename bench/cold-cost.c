@@ -28,16 +28,18 @@
 
 #include <static_call.h>
 
-#include "bench.h"
+#include "bench-rounds.h"
 
-extern unsigned cold_run_static (unsigned);
-extern unsigned cold_run_indirect (unsigned);
+/* One pass each (the pass count is the loop signature of
+   bench-rounds.h, unused: a round is one pass).  */
+extern bench_loop_fn cold_run_static, cold_run_indirect;
 extern const unsigned cold_functions_static, cold_functions_indirect;
 
 enum { V_STATIC, V_INDIRECT, NV };
 static const char *const vname[NV] = { "static", "indirect" };
-static unsigned (*const vrun[NV]) (unsigned)
-  = { cold_run_static, cold_run_indirect };
+static bench_loop_fn *const vrun[NV] = {
+  cold_run_static, cold_run_indirect
+};
 
 struct count
 {
@@ -60,13 +62,8 @@ int
 main (int argc, char **argv)
 {
   FILE *out = bench_open_result (argc, argv);
-  const char *label = "plain";
-  for (int i = 1; i + 1 < argc; i++)
-    if (!strcmp (argv[i], "--label"))
-      label = argv[i + 1];
-  int rounds = bench_long_arg (argc, argv, "--rounds", 2001);
-  if (rounds < 3)
-    rounds = 3;
+  const char *label = bench_label_arg (argc, argv);
+  int rounds = bench_rounds_arg (argc, argv, 2001);
   unsigned n = cold_functions_static;
 
   struct count c = { 0, 0 };
@@ -78,31 +75,13 @@ main (int argc, char **argv)
 	       c.direct);
       return 1;
     }
-  if (cold_run_static (7) != cold_run_indirect (7))
-    {
-      fprintf (stderr, "cold-cost: the two variants disagree\n");
-      return 1;
-    }
+  if (!bench_loops_agree ("cold-cost", vname, vrun, NV))
+    return 1;
 
   double *t[NV];
-  for (int v = 0; v < NV; v++)
-    t[v] = calloc (rounds, sizeof (double));
-  double *ratio = calloc (rounds, sizeof (double));
-  volatile unsigned sink = 0;
-  for (int w = 0; w < 10; w++)		/* warm-up, not counted */
-    for (int v = 0; v < NV; v++)
-      sink += vrun[v] (w);
-  for (int i = 0; i < rounds; i++)
-    {
-      for (int j = 0; j < NV; j++)
-	{
-	  int v = (i + j) % NV;
-	  double t0 = bench_now_ns ();
-	  sink += vrun[v] (i);
-	  t[v][i] = (bench_now_ns () - t0) / n;
-	}
-      ratio[i] = t[V_STATIC][i] / t[V_INDIRECT][i];
-    }
+  /* 10 passes of warm-up, not counted.  */
+  unsigned sink = bench_rounds (vrun, NV, 10, rounds, 1, n, t);
+  double *ratio = bench_ratio (t[V_STATIC], t[V_INDIRECT], rounds);
 
   printf ("== cold-cost (%s build): ns per call, %u callers through %u "
 	  "table members, %d interleaved rounds of one pass\n", label, n, n,
@@ -110,45 +89,23 @@ main (int argc, char **argv)
   bench_machine_print ();
   printf ("  %-9s %-9s %9s %9s %9s\n", "calls", "sites", "median", "q1",
 	  "q3");
+  static const char *const state[NV] = { "direct", "-" };
   double med[NV];
-  for (int v = 0; v < NV; v++)
-    {
-      med[v] = bench_median (t[v], rounds);
-      printf ("  %-9s %-9s %9.3f %9.3f %9.3f\n", vname[v],
-	      v == V_STATIC ? "direct" : "-", med[v],
-	      bench_quantile (t[v], rounds, 0.25),
-	      bench_quantile (t[v], rounds, 0.75));
-    }
-  double rm = bench_median (ratio, rounds);
-  double r1 = bench_quantile (ratio, rounds, 0.25);
-  double r3 = bench_quantile (ratio, rounds, 0.75);
-  printf ("  per-round ratio, median [q1, q3]:\n"
-	  "    static/indirect     %6.3f [%.3f, %.3f]\n", rm, r1, r3);
+  bench_print_variants (vname, state, med, t, NV, rounds, 9, -1);
+  printf ("  per-round ratio, median [q1, q3]:\n");
+  bench_print_ratio (stdout, "static/indirect", ratio, rounds, 0, 0);
 
   if (out)
     {
-      fputs ("{\n  \"benchmark\": \"cold-cost\",\n", out);
-      bench_machine_json (out);
+      bench_json_head (out, "cold-cost");
       fprintf (out, "  \"build\": \"%s\",\n  \"rounds\": %d,\n"
 	       "  \"functions\": %u,\n  \"ns_per_call\": {\n", label, rounds,
 	       n);
-      for (int v = 0; v < NV; v++)
-	fprintf (out, "    \"%s\": {\"median\": %.4f, \"q1\": %.4f, "
-		 "\"q3\": %.4f}%s\n", vname[v], med[v],
-		 bench_quantile (t[v], rounds, 0.25),
-		 bench_quantile (t[v], rounds, 0.75), v + 1 < NV ? "," : "");
-      fprintf (out, "  },\n  \"ratios\": {\n    \"static/indirect\": "
-	       "{\"median\": %.4f, \"q1\": %.4f, \"q3\": %.4f}\n  },\n"
-	       "  \"rounds_ns_per_call\": {\n", rm, r1, r3);
-      for (int v = 0; v < NV; v++)
-	{
-	  fprintf (out, "    \"%s\": [", vname[v]);
-	  for (int i = 0; i < rounds; i++)
-	    fprintf (out, "%s%.4f", i ? ", " : "", t[v][i]);
-	  fprintf (out, "]%s\n", v + 1 < NV ? "," : "");
-	}
-      fputs ("  }\n}\n", out);
-      fclose (out);
+      bench_json_variants (out, vname, NULL, med, t, NV, rounds);
+      fputs ("  },\n  \"ratios\": {\n", out);
+      bench_print_ratio (out, "static/indirect", ratio, rounds, 1, 1);
+      fputs ("  },\n  \"rounds_ns_per_call\": {\n", out);
+      bench_json_rounds_end (out, vname, t, NV, rounds);
     }
   return (int) (sink & 0);
 }

@@ -33,8 +33,7 @@
 
 #include <static_call.h>
 
-#include "bench.h"
-#include "../tools/x86-insn.h"
+#include "bench-rounds.h"
 
 typedef void hook_fn (unsigned);
 
@@ -54,81 +53,44 @@ extern hook_fn cond_tramp
 
 #define STEP(h) ((h) * 2654435761u + 1)
 
-__attribute__ ((noinline, noclone)) static unsigned
-loop_none (unsigned h, long n)
-{
-  for (long i = 0; i < n; i++)
-    {
-      h = STEP (h);
-      __asm__ volatile ("" : "+r" (h));
-    }
-  return h;
-}
+/* One loop per variant: N iterations of STEP, each after the
+   statement GUARDED.  */
+#define GUARDED_LOOP(name, guarded)					\
+  __attribute__ ((noinline, noclone)) static unsigned			\
+  name (unsigned h, long n)						\
+  {									\
+    for (long i = 0; i < n; i++)					\
+      {									\
+	guarded;							\
+	h = STEP (h);							\
+	__asm__ volatile ("" : "+r" (h));				\
+      }									\
+    return h;								\
+  }
 
-__attribute__ ((noinline, noclone)) static unsigned
-loop_nop (unsigned h, long n)
-{
-  for (long i = 0; i < n; i++)
-    {
-      if (bench_hook)
-	bench_hook (h);
-      h = STEP (h);
-      __asm__ volatile ("" : "+r" (h));
-    }
-  return h;
-}
-
-__attribute__ ((noinline, noclone)) static unsigned
-loop_test (unsigned h, long n)
-{
-  for (long i = 0; i < n; i++)
-    {
-      if (bench_plain_hook)
-	bench_plain_hook (h);
-      h = STEP (h);
-      __asm__ volatile ("" : "+r" (h));
-    }
-  return h;
-}
-
-__attribute__ ((noinline, noclone)) static unsigned
-loop_unpatched (unsigned h, long n)
-{
-  for (long i = 0; i < n; i++)
-    {
 #ifdef __STATICCALL__
-      cond_tramp (h);
+# define CALL_COND_TRAMP(h) cond_tramp (h)
+#else
+# define CALL_COND_TRAMP(h) (void) 0
 #endif
-      h = STEP (h);
-      __asm__ volatile ("" : "+r" (h));
-    }
-  return h;
-}
+
+GUARDED_LOOP (loop_none, )
+GUARDED_LOOP (loop_nop, if (bench_hook) bench_hook (h))
+GUARDED_LOOP (loop_test, if (bench_plain_hook) bench_plain_hook (h))
+GUARDED_LOOP (loop_unpatched, CALL_COND_TRAMP (h))
 
 enum { V_NONE, V_NOP, V_TEST, V_UNPATCHED, NV };
 static const char *const vname[NV] = { "none", "nop", "test", "unpatched" };
-static unsigned (*const vloop[NV]) (unsigned, long)
-  = { loop_none, loop_nop, loop_test, loop_unpatched };
-
-struct key_state
-{
-  const char *state;
-  int n;
+static bench_loop_fn *const vloop[NV] = {
+  loop_none, loop_nop, loop_test, loop_unpatched
 };
 
-static int
-note_site (const struct static_call_site_info *s, void *arg)
+/* What a site does now, as the runtime reports it.  */
+static const char *
+state_name (const struct static_call_site_info *s)
 {
-  struct key_state *k = arg;
-  if (strcmp (s->key, "bench_hook"))
-    return 0;
-  const char *name = s->state == STATIC_CALL_SITE_NOP ? "nop"
-		     : s->calls == s->trampoline ? "trampoline" : "other";
-  if (k->n++ && strcmp (k->state, name))
-    k->state = "mixed";
-  else
-    k->state = name;
-  return 0;
+  return s->state == STATIC_CALL_SITE_NOP ? "nop"
+	 : s->calls == s->trampoline ? "trampoline" : "other";
 }
 
 /* Whether a site of bench_hook inside loop_nop's code (its first 256
@@ -156,48 +118,22 @@ int
 main (int argc, char **argv)
 {
   FILE *out = bench_open_result (argc, argv);
-  int rounds = bench_long_arg (argc, argv, "--rounds", 51);
+  int rounds = bench_rounds_arg (argc, argv, 51);
   long calls = 1l << bench_long_arg (argc, argv, "--calls", 20);
-  if (rounds < 3)
-    rounds = 3;
   *plain_hook_ref = NULL;
 
-  struct key_state k = { "no sites", 0 };
-  static_call_for_each_site (note_site, &k);
-  const char *state[NV] = { "-", k.state, "-", "(never)" };
+  const char *state[NV] = {
+    "-", bench_site_state ("bench_hook", state_name), "-", "(never)"
+  };
   const char *nop_in_code = holds_nop ();
 
-  unsigned check[NV];
-  for (int v = 0; v < NV; v++)
-    check[v] = vloop[v] (7, 1000);
-  for (int v = 1; v < NV; v++)
-    if (check[v] != check[0])
-      {
-	fprintf (stderr, "cond-cost: loop %s computes %u, none %u\n",
-		 vname[v], check[v], check[0]);
-	return 1;
-      }
+  if (!bench_loops_agree ("cond-cost", vname, vloop, NV))
+    return 1;
 
   double *t[NV];
-  for (int v = 0; v < NV; v++)
-    t[v] = calloc (rounds, sizeof (double));
-  double *ratio_nt = calloc (rounds, sizeof (double));
-  double *ratio_un = calloc (rounds, sizeof (double));
-  volatile unsigned sink = 0;
-  for (int v = 0; v < NV; v++)
-    sink += vloop[v] (0, calls);	/* warm-up round, not counted */
-  for (int i = 0; i < rounds; i++)
-    {
-      for (int j = 0; j < NV; j++)
-	{
-	  int v = (i + j) % NV;
-	  double t0 = bench_now_ns ();
-	  sink += vloop[v] (i, calls);
-	  t[v][i] = (bench_now_ns () - t0) / calls;
-	}
-      ratio_nt[i] = t[V_NOP][i] / t[V_TEST][i];
-      ratio_un[i] = t[V_UNPATCHED][i] / t[V_NOP][i];
-    }
+  unsigned sink = bench_rounds (vloop, NV, 1, rounds, calls, calls, t);
+  double *ratio_nt = bench_ratio (t[V_NOP], t[V_TEST], rounds);
+  double *ratio_un = bench_ratio (t[V_UNPATCHED], t[V_NOP], rounds);
 
   printf ("== cond-cost: ns per iteration with a NULL guarded call, %d "
 	  "interleaved rounds of %ld iterations\n", rounds, calls);
@@ -205,47 +141,23 @@ main (int argc, char **argv)
   printf ("  %-11s %-11s %9s %9s %9s\n", "call", "site", "median", "q1",
 	  "q3");
   double med[NV];
-  for (int v = 0; v < NV; v++)
-    {
-      med[v] = bench_median (t[v], rounds);
-      printf ("  %-11s %-11s %9.3f %9.3f %9.3f\n", vname[v], state[v],
-	      med[v], bench_quantile (t[v], rounds, 0.25),
-	      bench_quantile (t[v], rounds, 0.75));
-    }
+  bench_print_variants (vname, state, med, t, NV, rounds, 11, -1);
   printf ("  the nop loop's code holds the 5-byte NOP: %s\n", nop_in_code);
-  printf ("  per-round ratios, median [q1, q3]:\n"
-	  "    nop/test            %6.3f [%.3f, %.3f]\n"
-	  "    unpatched/nop       %6.3f [%.3f, %.3f]\n",
-	  bench_median (ratio_nt, rounds),
-	  bench_quantile (ratio_nt, rounds, 0.25),
-	  bench_quantile (ratio_nt, rounds, 0.75),
-	  bench_median (ratio_un, rounds),
-	  bench_quantile (ratio_un, rounds, 0.25),
-	  bench_quantile (ratio_un, rounds, 0.75));
+  printf ("  per-round ratios, median [q1, q3]:\n");
+  bench_print_ratio (stdout, "nop/test", ratio_nt, rounds, 0, 0);
+  bench_print_ratio (stdout, "unpatched/nop", ratio_un, rounds, 0, 0);
 
   if (out)
     {
-      fputs ("{\n  \"benchmark\": \"cond-cost\",\n", out);
-      bench_machine_json (out);
+      bench_json_head (out, "cond-cost");
       fprintf (out, "  \"rounds\": %d,\n  \"calls_per_round\": %ld,\n"
 	       "  \"nop_in_code\": %s,\n  \"ns_per_iteration\": {\n",
 	       rounds, calls, !strcmp (nop_in_code, "yes") ? "true" : "false");
-      for (int v = 0; v < NV; v++)
-	fprintf (out, "    \"%s\": {\"site\": \"%s\", \"median\": %.4f, "
-		 "\"q1\": %.4f, \"q3\": %.4f}%s\n", vname[v], state[v],
-		 med[v], bench_quantile (t[v], rounds, 0.25),
-		 bench_quantile (t[v], rounds, 0.75), v + 1 < NV ? "," : "");
-      fprintf (out, "  },\n  \"ratios\": {\n"
-	       "    \"nop/test\": {\"median\": %.4f, \"q1\": %.4f, "
-	       "\"q3\": %.4f},\n"
-	       "    \"unpatched/nop\": {\"median\": %.4f, \"q1\": %.4f, "
-	       "\"q3\": %.4f}\n  }\n}\n",
-	       bench_median (ratio_nt, rounds),
-	       bench_quantile (ratio_nt, rounds, 0.25),
-	       bench_quantile (ratio_nt, rounds, 0.75),
-	       bench_median (ratio_un, rounds),
-	       bench_quantile (ratio_un, rounds, 0.25),
-	       bench_quantile (ratio_un, rounds, 0.75));
+      bench_json_variants (out, vname, state, med, t, NV, rounds);
+      fputs ("  },\n  \"ratios\": {\n", out);
+      bench_print_ratio (out, "nop/test", ratio_nt, rounds, 1, 0);
+      bench_print_ratio (out, "unpatched/nop", ratio_un, rounds, 1, 1);
+      fputs ("  }\n}\n", out);
       fclose (out);
     }
   return sink == 0xdeadbeef;

@@ -19,6 +19,12 @@ import os
 import re
 import sys
 
+# gen_common.py is beside this script, in the source tree (which may be
+# read-only: no bytecode written there).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
+import gen_common  # noqa: E402
+
 PER_FUNCTION = 100
 PER_FILE = 10000
 
@@ -29,9 +35,7 @@ def parts(n):
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: gen-sites.py .../sites-N-P.c")
-    out = sys.argv[1]
+    out = gen_common.output("gen-sites.py .../sites-N-P.c")
     m = re.fullmatch(r"sites-(\d+)-(\d+)\.c", os.path.basename(out))
     if not m:
         sys.exit("gen-sites.py: output must be named sites-N-P.c")
@@ -58,18 +62,16 @@ def main():
         k = min(PER_FUNCTION, count - done)
         name = "sites_%d_%d_%d" % (n, part, len(names))
         names.append(name)
-        lines += ["unsigned", "%s (unsigned h)" % name, "{"]
-        lines += ["  h = gen_%d (h);" % n] * k
         # Not `return gen_N (h)': keep every site a call, none a jmp;
         # and a constant of its own, so that no two functions are
         # identical (-O2 would fold them into one, sites and all).
-        lines += ["  return h + %d;" % (first + done + 1), "}", ""]
+        lines += gen_common.function(
+            "unsigned", "%s (unsigned h)" % name,
+            ["h = gen_%d (h);" % n] * k
+            + ["return h + %d;" % (first + done + 1)])
         done += k
 
-    tmp = out + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("\n".join(lines))
-    os.replace(tmp, out)
+    gen_common.write(out, lines)
 
 
 if __name__ == "__main__":

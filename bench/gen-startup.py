@@ -24,6 +24,12 @@ import os
 import re
 import sys
 
+# gen_common.py is beside this script, in the source tree (which may be
+# read-only: no bytecode written there).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True
+import gen_common  # noqa: E402
+
 UNITS = 100
 SITES = 100
 KEYS = 10
@@ -45,42 +51,34 @@ def keys_decl(extern):
 
 
 def unit(u):
-    lines = HEAD + [""] + keys_decl(True) + [
-        "",
-        "unsigned",
-        "startup_unit_%02d (unsigned h)" % u,
-        "{",
-    ]
-    lines += ["  h = startup_k%d (h);" % ((u + i) % KEYS)
-              for i in range(SITES)]
     # A constant of its own: no two functions are identical.
-    lines += ["  return h + %d;" % (u + 1), "}", ""]
-    return lines
+    return HEAD + [""] + keys_decl(True) + [""] + gen_common.function(
+        "unsigned", "startup_unit_%02d (unsigned h)" % u,
+        ["h = startup_k%d (h);" % ((u + i) % KEYS) for i in range(SITES)]
+        + ["return h + %d;" % (u + 1)])
 
 
 def keys():
     lines = HEAD + [""]
     for k in range(KEYS):
-        lines += ["static unsigned __attribute__ ((noipa))",
-                  "startup_target_%d (unsigned h)" % k,
-                  "{",
-                  "  return h * %d + %d;" % (2 * k + 3, k + 1),
-                  "}",
-                  ""]
+        lines += gen_common.function(
+            "static unsigned __attribute__ ((noipa))",
+            "startup_target_%d (unsigned h)" % k,
+            ["return h * %d + %d;" % (2 * k + 3, k + 1)])
     lines += keys_decl(False) + [""]
     lines += ["unsigned startup_unit_%02d (unsigned);" % u
               for u in range(UNITS)]
-    lines += ["", "/* Every site once.  */", "unsigned", "startup_run (void)",
-              "{", "  unsigned h = 0;"]
-    lines += ["  h = startup_unit_%02d (h);" % u for u in range(UNITS)]
-    lines += ["  return h;", "}", ""]
+    lines += ["", "/* Every site once.  */"]
+    lines += gen_common.function(
+        "unsigned", "startup_run (void)",
+        ["unsigned h = 0;"]
+        + ["h = startup_unit_%02d (h);" % u for u in range(UNITS)]
+        + ["return h;"])
     return lines
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: gen-startup.py .../unit-U.c | .../keys.c")
-    out = sys.argv[1]
+    out = gen_common.output("gen-startup.py .../unit-U.c | .../keys.c")
     base = os.path.basename(out)
     m = re.fullmatch(r"unit-(\d+)\.c", base)
     if m and int(m.group(1)) < UNITS:
@@ -90,10 +88,7 @@ def main():
     else:
         sys.exit("gen-startup.py: output must be unit-00.c .. unit-%02d.c "
                  "or keys.c" % (UNITS - 1))
-    tmp = out + ".tmp"
-    with open(tmp, "w") as f:
-        f.write("\n".join(lines))
-    os.replace(tmp, out)
+    gen_common.write(out, lines)
 
 
 if __name__ == "__main__":

@@ -251,8 +251,7 @@ main (int argc, char **argv)
 
   if (out)
     {
-      fputs ("{\n  \"benchmark\": \"slow-path\",\n", out);
-      bench_machine_json (out);
+      bench_json_head (out, "slow-path");
       fprintf (out, "  \"STATICCALL_BP\": \"%s\",\n"
 	       "  \"STATICCALL_SLOWPATH_US\": %lu,\n  \"updates\": %d,\n"
 	       "  \"path\": \"%s\",\n  \"normal_calls\": %zu,\n"

@@ -17,17 +17,6 @@
 
 unsigned startup_run (void);
 
-#ifdef __STATICCALL__
-static int
-count_site (const struct static_call_site_info *s, void *arg)
-{
-  long *n = arg;
-  n[0]++;
-  n[1] += s->state == STATIC_CALL_SITE_DIRECT;
-  return 0;
-}
-#endif
-
 int
 main (int argc, char **argv)
 {
@@ -41,7 +30,7 @@ main (int argc, char **argv)
   syncs = st.syncs;
   batches = st.batches;
   patched = st.sites_patched;
-  static_call_for_each_site (count_site, sites);
+  static_call_for_each_site (bench_count_site, sites);
 #endif
   printf ("%.0f %lu %lu %lu %ld %ld %u\n", now - t0, syncs, batches,
 	  patched, sites[0], sites[1], startup_run ());

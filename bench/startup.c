@@ -49,15 +49,6 @@
 /* ---- one run of a module, in the child --------------------------- */
 
 static int
-count_site (const struct static_call_site_info *s, void *arg)
-{
-  long *n = arg;
-  n[0]++;
-  n[1] += s->state == STATIC_CALL_SITE_DIRECT;
-  return 0;
-}
-
-static int
 run_dlopen (const char *path)
 {
   struct static_call_stats a, b;
@@ -78,7 +69,7 @@ run_dlopen (const char *path)
       return 1;
     }
   long sites[2] = { 0, 0 };
-  static_call_for_each_site (count_site, sites);
+  static_call_for_each_site (bench_count_site, sites);
   printf ("%.0f %lu %lu %lu %ld %ld %u\n", t1 - t0, b.syncs - a.syncs,
 	  b.batches - a.batches, b.sites_patched - a.sites_patched,
 	  sites[0], sites[1], run ());
@@ -321,8 +312,7 @@ done:
 
   if (out)
     {
-      fputs ("{\n  \"benchmark\": \"startup\",\n", out);
-      bench_machine_json (out);
+      bench_json_head (out, "startup");
       fprintf (out, "  \"units\": %ld,\n  \"sites\": %ld,\n  \"rounds\": %d,\n"
 	       "  \"bad_sites\": %d,\n  \"bad_check\": %d,\n", nunits, nsites,
 	       rounds, bad_sites, bad_check);

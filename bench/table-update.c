@@ -156,9 +156,7 @@ int
 main (int argc, char **argv)
 {
   FILE *out = bench_open_result (argc, argv);
-  int rounds = bench_long_arg (argc, argv, "--rounds", 101);
-  if (rounds < 3)
-    rounds = 3;
+  int rounds = bench_rounds_arg (argc, argv, 101);
 
   double *t[NV];
   unsigned long lo[NV][3], hi[NV][3];
@@ -241,8 +239,7 @@ main (int argc, char **argv)
 
   if (out)
     {
-      fputs ("{\n  \"benchmark\": \"table-update\",\n", out);
-      bench_machine_json (out);
+      bench_json_head (out, "table-update");
       fprintf (out, "  \"rounds\": %d,\n  \"members\": 16,\n"
 	       "  \"bad_checks\": %d,\n  \"stores\": {\n", rounds, bad);
       for (int v = 0; v < NV; v++)

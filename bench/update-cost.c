@@ -215,9 +215,7 @@ main (int argc, char **argv)
 {
   double startup_ms = (bench_now_ns () - t_first_ctor) / 1e6;
   FILE *out = bench_open_result (argc, argv);
-  int rounds = bench_long_arg (argc, argv, "--rounds", 21);
-  if (rounds < 3)
-    rounds = 3;
+  int rounds = bench_rounds_arg (argc, argv, 21);
 
   long total = 0;
   for (size_t s = 0; s < NSIZES; s++)
@@ -341,8 +339,7 @@ main (int argc, char **argv)
 
   if (out)
     {
-      fputs ("{\n  \"benchmark\": \"update-cost\",\n", out);
-      bench_machine_json (out);
+      bench_json_head (out, "update-cost");
       fprintf (out, "  \"STATICCALL_WRITER\": \"%s\",\n", writer);
       fprintf (out, "  \"rounds\": %d,\n  \"startup_ms\": %.3f,\n"
 	       "  \"total_sites\": %ld,\n  \"failed_updates\": %d,\n"
