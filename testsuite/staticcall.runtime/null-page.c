@@ -6,8 +6,8 @@
    needs a slot area near the executable.  Only root can map page 0, so
    the test is UNSUPPORTED for others.  */
 /* { sc-options "-fno-pie -no-pie" } */
-/* { sc-sources "null-page-b.c" } */
-/* { sc-sources "null-page-c.c" } */
+/* { sc-sources "null-page-mod-b.c" } */
+/* { sc-sources "null-page-mod-c.c" } */
 /* { sc-module "null-page-mod.c" } */
 /* { sc-run "" } */
 #include <dlfcn.h>
