@@ -118,16 +118,18 @@ check_type (tree type, location_t loc, tree name, tree decl, int *nkeys)
   return true;
 }
 
-/* The attribute handler's checks of DECL, of struct type.  */
-bool
-sc_check_table_type (tree decl, tree name)
+/* The checks that DECL's struct TYPE (DECL's own type, or with
+   POINTEE the type DECL points to) can hold keys: complete, no union
+   in it, at least one member of pointer-to-function type.  */
+static bool
+check_struct_keys (tree decl, tree name, tree type, bool pointee)
 {
   location_t loc = DECL_SOURCE_LOCATION (decl);
-  tree type = TREE_TYPE (decl);
+  const char *whose = pointee ? "pointed-to type" : "type";
   if (!COMPLETE_TYPE_P (type))
     {
-      error_at (loc, "%qE attribute on %qD, whose type %qT is incomplete",
-		name, decl, type);
+      error_at (loc, "%qE attribute on %qD, whose %s %qT is incomplete",
+		name, decl, whose, type);
       return false;
     }
   int nkeys = 0;
@@ -135,45 +137,36 @@ sc_check_table_type (tree decl, tree name)
     return false;
   if (nkeys == 0)
     {
-      error_at (loc, "%qE attribute on %qD, whose type %qT has no member "
-		"of pointer-to-function type", name, decl, type);
+      error_at (loc, "%qE attribute on %qD, whose %s %qT has no member "
+		"of pointer-to-function type", name, decl, whose, type);
       return false;
     }
   return true;
+}
+
+/* The attribute handler's checks of DECL, of struct type.  */
+bool
+sc_check_table_type (tree decl, tree name)
+{
+  return check_struct_keys (decl, name, TREE_TYPE (decl), false);
 }
 
 /* The attribute handler's checks of DECL, a pointer to a struct.  */
 bool
 sc_check_ops_pointer_type (tree decl, tree name)
 {
-  location_t loc = DECL_SOURCE_LOCATION (decl);
   tree type = TREE_TYPE (TREE_TYPE (decl));
   if (!TYPE_READONLY (type))
     {
       /* A store through another pointer to the struct would change a
 	 key behind the runtime's back.  */
-      error_at (loc, "%qE attribute on %qD, which points to %qT; an ops "
-		"pointer must point to a %<const%> struct, or a store "
-		"through another pointer would bypass the runtime",
-		name, decl, type);
+      error_at (DECL_SOURCE_LOCATION (decl), "%qE attribute on %qD, which "
+		"points to %qT; an ops pointer must point to a %<const%> "
+		"struct, or a store through another pointer would bypass "
+		"the runtime", name, decl, type);
       return false;
     }
-  if (!COMPLETE_TYPE_P (type))
-    {
-      error_at (loc, "%qE attribute on %qD, whose pointed-to type %qT is "
-		"incomplete", name, decl, type);
-      return false;
-    }
-  int nkeys = 0;
-  if (!check_type (type, loc, name, decl, &nkeys))
-    return false;
-  if (nkeys == 0)
-    {
-      error_at (loc, "%qE attribute on %qD, whose pointed-to type %qT has "
-		"no member of pointer-to-function type", name, decl, type);
-      return false;
-    }
-  return true;
+  return check_struct_keys (decl, name, type, true);
 }
 
 /* Whether a key of the struct TYPE, laid out from bit BASE, overlaps
