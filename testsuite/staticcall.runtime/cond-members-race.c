@@ -44,17 +44,8 @@ static struct tab t STATIC_CALL (cmr_t);
 static const struct ops *impl STATIC_CALL (cmr_impl) = &opss[0];
 
 static struct sc_test_history h[2];
-static atomic_ulong unchecked, nulls;
+static atomic_ulong nulls;
 static struct sc_test_race race;
-
-static void
-fail_call (void)
-{
-  static const char msg[] = "cond-members-race: a call saw a target that "
-			     "was not current during the call\n";
-  write (2, msg, sizeof msg - 1);
-  abort ();
-}
 
 /* What member MEMBER of the table (KEY 0) or the ops (KEY 1) in STATE
    calls: 1, 2, or 0 when NULL.  */
@@ -74,12 +65,8 @@ ops_member (int state, int member)
 static void
 check (int key, int member, int got, unsigned long c0, unsigned long s1)
 {
-  int saw = sc_test_history_saw (&h[key], c0, s1, got,
-				 key ? ops_member : tab_member, member);
-  if (saw < 0)
-    atomic_fetch_add (&unchecked, 1);
-  else if (!saw)
-    fail_call ();
+  sc_test_race_check (&race, &h[key], c0, s1, got,
+		      key ? ops_member : tab_member, member);
 }
 
 __attribute__ ((noinline, noclone)) static void
@@ -175,6 +162,8 @@ main (void)
   /* Generation 0: the initial values, the table all NULL.  */
   atomic_store (&h[0].hist[0], 2);
   atomic_store (&h[1].hist[0], 0);
+  race.fail_msg = "cond-members-race: a call saw a target that was not "
+		  "current during the call\n";
   race.call = call_all;
   race.calls_per_round = 5;
   race.update = update;
@@ -198,14 +187,11 @@ main (void)
   struct static_call_stats st;
   static_call_get_stats (&st);
   printf ("cond-members-race: %lu calls (%lu through NULL members), %lu "
-	  "from signal handlers, %lu stores, %lu batches, %lu syncs; "
-	  "breakpoint hits: %lu emulated, %lu stub, %lu self, %lu stale; "
-	  "%lu unchecked\n",
-	  atomic_load (&race.calls), atomic_load (&nulls),
-	  atomic_load (&race.handler_calls), race.updates, st.batches,
-	  st.syncs,
-	  st.bp_emulated, st.bp_stub, st.bp_self, st.bp_stale,
-	  atomic_load (&unchecked));
+	  "from signal handlers, %lu stores, ", atomic_load (&race.calls),
+	  atomic_load (&nulls), atomic_load (&race.handler_calls),
+	  race.updates);
+  sc_test_print_bp_stats (&st);
+  printf ("%lu unchecked\n", atomic_load (&race.unchecked));
   CHECK (atomic_load (&nulls) > 0);
   CHECK (st.syncs == 3 * st.batches);
   sc_test_race_verdict (&race, &st);

@@ -44,27 +44,14 @@ void (*hook) (int *) STATIC_CALL (cs_hook);
 long (*num) (long) STATIC_CALL (cs_num) = nf;
 
 static struct sc_test_history h[2];
-static atomic_ulong unchecked, nulls;
+static atomic_ulong nulls;
 static struct sc_test_race race;
-
-static void
-fail_call (void)
-{
-  static const char msg[] = "cond-stress: a call saw a target that was "
-			     "not current during the call\n";
-  write (2, msg, sizeof msg - 1);
-  abort ();
-}
 
 /* Async-signal-safe: atomics only.  */
 static void
 check (int key, int got, unsigned long c0, unsigned long s1)
 {
-  int saw = sc_test_history_saw (&h[key], c0, s1, got, NULL, 0);
-  if (saw < 0)
-    atomic_fetch_add (&unchecked, 1);
-  else if (!saw)
-    fail_call ();
+  sc_test_race_check (&race, &h[key], c0, s1, got, NULL, 0);
 }
 
 __attribute__ ((noinline, noclone)) static void
@@ -131,6 +118,8 @@ main (void)
   /* Generation 0: the initial values.  */
   atomic_store (&h[0].hist[0], 0);
   atomic_store (&h[1].hist[0], 1);
+  race.fail_msg = "cond-stress: a call saw a target that was not current "
+		  "during the call\n";
   race.call = call_all;
   race.calls_per_round = 3;
   race.update = update;
@@ -152,14 +141,11 @@ main (void)
   struct static_call_stats st;
   static_call_get_stats (&st);
   printf ("cond-stress: %lu calls (%lu guarded ones skipped), %lu from "
-	  "signal handlers, %lu updates, %lu batches, %lu syncs; breakpoint "
-	  "hits: %lu emulated, %lu stub, %lu self, %lu stale; %lu "
-	  "unchecked\n",
-	  atomic_load (&race.calls), atomic_load (&nulls),
-	  atomic_load (&race.handler_calls), race.updates, st.batches,
-	  st.syncs,
-	  st.bp_emulated, st.bp_stub, st.bp_self, st.bp_stale,
-	  atomic_load (&unchecked));
+	  "signal handlers, %lu updates, ", atomic_load (&race.calls),
+	  atomic_load (&nulls), atomic_load (&race.handler_calls),
+	  race.updates);
+  sc_test_print_bp_stats (&st);
+  printf ("%lu unchecked\n", atomic_load (&race.unchecked));
   CHECK (atomic_load (&nulls) > 0);
   CHECK (st.syncs == 3 * st.batches);
   sc_test_race_verdict (&race, &st);

@@ -451,6 +451,7 @@ sc_test_history_saw (struct sc_test_history *h, unsigned long c0,
 
 struct sc_test_race
 {
+  const char *fail_msg;		/* said when a call saw a wrong target */
   void (*call) (long arg);	/* a round of calls; ARG a caller's number
 				   from 1, or SIGNAL_ARG in a handler */
   long signal_arg;
@@ -460,8 +461,43 @@ struct sc_test_race
   long ms;			/* SC_STRESS_MS, or this default */
   atomic_int stop;
   atomic_ulong calls, handler_calls;
+  atomic_ulong unchecked;	/* calls too slow for the ring */
   unsigned long updates;
 };
+
+/* A call saw a wrong target: say R->fail_msg and abort.
+   Async-signal-safe.  */
+__attribute__ ((noreturn)) static inline void
+sc_test_race_fail (struct sc_test_race *r)
+{
+  write (2, r->fail_msg, strlen (r->fail_msg));
+  abort ();
+}
+
+/* A call that read completed = C0 of H before and started = S1 after
+   saw GOT, which must be (VALUE (STATE, ARG) of) one of the states of
+   generations C0..S1.  Async-signal-safe: atomics only.  */
+static inline void
+sc_test_race_check (struct sc_test_race *r, struct sc_test_history *h,
+		    unsigned long c0, unsigned long s1, int got,
+		    int (*value) (int state, int arg), int arg)
+{
+  int saw = sc_test_history_saw (h, c0, s1, got, value, arg);
+  if (saw < 0)
+    atomic_fetch_add (&r->unchecked, 1);
+  else if (!saw)
+    sc_test_race_fail (r);
+}
+
+/* The middle of a race's summary line: what ST says of the batches,
+   syncs and breakpoint hits.  */
+static inline void
+sc_test_print_bp_stats (const struct static_call_stats *st)
+{
+  printf ("%lu batches, %lu syncs; breakpoint hits: %lu emulated, %lu "
+	  "stub, %lu self, %lu stale; ", st->batches, st->syncs,
+	  st->bp_emulated, st->bp_stub, st->bp_self, st->bp_stale);
+}
 
 static struct sc_test_race *sc_test_race_now __attribute__ ((unused));
 

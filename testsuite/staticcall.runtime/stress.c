@@ -46,28 +46,13 @@ long (*kb) (long, long, long, long, long, long, long, long)
 int (*kc) (int) STATIC_CALL (stress_c) = a0;
 
 static struct sc_test_history h[3];
-static atomic_ulong unchecked;
 static struct sc_test_race race;
-
-static void
-fail_call (int key, int got, unsigned long c0, unsigned long s1)
-{
-  static const char msg[] = "stress: call reached a target that was not "
-			     "current during the call\n";
-  (void) key; (void) got; (void) c0; (void) s1;
-  write (2, msg, sizeof msg - 1);
-  abort ();
-}
 
 /* Async-signal-safe: atomics only.  */
 static void
 check (int key, int got, unsigned long c0, unsigned long s1)
 {
-  int saw = sc_test_history_saw (&h[key], c0, s1, got, NULL, 0);
-  if (saw < 0)
-    atomic_fetch_add (&unchecked, 1);
-  else if (!saw)
-    fail_call (key, got, c0, s1);
+  sc_test_race_check (&race, &h[key], c0, s1, got, NULL, 0);
 }
 
 __attribute__ ((noinline)) static int
@@ -87,7 +72,7 @@ call_all (long salt)
   long v = kb (salt, 1, 2, 3, 4, 5, 6, 7);
   unsigned long s1 = atomic_load (&h[1].started);
   if (v % 1000000 != salt + 28)
-    fail_call (1, -1, c0, s1);
+    sc_test_race_fail (&race);
   check (1, (int) (v / 1000000), c0, s1);
 
   c0 = atomic_load (&h[2].completed);
@@ -122,6 +107,8 @@ update (unsigned long n)
 int
 main (void)
 {
+  race.fail_msg = "stress: call reached a target that was not current "
+		  "during the call\n";
   race.call = call_all;
   race.signal_arg = 7;
   race.calls_per_round = 3;
@@ -136,13 +123,12 @@ main (void)
 
   struct static_call_stats st;
   static_call_get_stats (&st);
-  printf ("stress: %lu calls, %lu from signal handlers, %lu updates, "
-	  "%lu batches, %lu syncs; breakpoint hits: %lu emulated, %lu stub, "
-	  "%lu self, %lu stale; %lu rseq aborts; %lu unchecked\n",
+  printf ("stress: %lu calls, %lu from signal handlers, %lu updates, ",
 	  atomic_load (&race.calls), atomic_load (&race.handler_calls),
-	  race.updates,
-	  st.batches, st.syncs, st.bp_emulated, st.bp_stub, st.bp_self,
-	  st.bp_stale, st.rseq_aborts, atomic_load (&unchecked));
+	  race.updates);
+  sc_test_print_bp_stats (&st);
+  printf ("%lu rseq aborts; %lu unchecked\n", st.rseq_aborts,
+	  atomic_load (&race.unchecked));
   sc_test_race_verdict (&race, &st);
   return 0;
 }
