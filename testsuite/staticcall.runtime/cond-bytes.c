@@ -9,8 +9,6 @@
 /* { sc-run "" } */
 /* { sc-run "STATICCALL_BP=trampoline" } */
 /* { sc-run "STATICCALL_WRITER=mprotect" } */
-#include <sys/resource.h>
-#include <sys/wait.h>
 
 #include "sc-test.h"
 
@@ -93,11 +91,9 @@ check_site (const struct static_call_site_info *s, void *arg)
       /* A NOP, or ret for a sibling call; reported as one.  An
 	 unguarded site calls its trampoline, to fault there.  */
       if (s->conditional)
-	ok = (s->tail ? sc_x86_is_ret5 (b) : sc_x86_is_nop5 (b))
-	     && s->state == STATIC_CALL_SITE_NOP && !s->target && !s->calls;
+	ok = sc_test_site_is_nop (s) && !s->target;
       else
-	ok = sc_x86_is_rel32 (b) && sc_x86_rel32_dest (b, &tail) == s->trampoline
-	     && s->state == STATIC_CALL_SITE_TRAMPOLINE;
+	ok = sc_test_site_is_trampoline (s);
       break;
     case W_ZERO:
       ok = s->tail ? sc_x86_is_rel32 (b) && tail == 1
@@ -106,15 +102,13 @@ check_site (const struct static_call_site_info *s, void *arg)
       ok = ok && s->target == (const void *) static_call_return0;
       break;
     default:
-      ok = sc_x86_is_rel32 (b) && sc_x86_rel32_dest (b, &tail) == e->target
-	   && tail == s->tail && s->state == STATIC_CALL_SITE_DIRECT;
+      ok = sc_test_site_is_direct (s, e->target);
       break;
     }
   if (!ok)
     {
-      fprintf (stderr, "site %p of %s (tail %d, state %d): %02x %02x %02x "
-	       "%02x %02x, want %d\n", s->addr, s->key, s->tail, s->state,
-	       b[0], b[1], b[2], b[3], b[4], e->want);
+      static const char *const want[] = { "a call", "a NOP", "return 0" };
+      sc_test_site_wrong (s, want[e->want]);
       e->wrong++;
     }
   return 0;
@@ -127,25 +121,6 @@ expect (const char *key, enum want want, const void *target)
   static_call_for_each_site (check_site, &e);
   CHECK (e.wrong == 0);
   return e;
-}
-
-/* Run FN (X) in a child; returns the signal that ended it, or 0.  */
-static int
-child_signal (void (*fn) (int), int x)
-{
-  fflush (NULL);
-  pid_t pid = fork ();
-  CHECK (pid >= 0);
-  if (pid == 0)
-    {
-      struct rlimit no_core = { 0, 0 };
-      setrlimit (RLIMIT_CORE, &no_core);
-      fn (x);
-      _exit (0);
-    }
-  int status;
-  CHECK (waitpid (pid, &status, 0) == pid);
-  return WIFSIGNALED (status) ? WTERMSIG (status) : 0;
 }
 
 int
@@ -161,7 +136,7 @@ main (void)
   guarded_tail (1);
   CHECK (hits == 100);
   /* Not guarded: faults, as plain C does.  */
-  CHECK (child_signal (unguarded, 1) == SIGSEGV);
+  CHECK (sc_test_child_signal (unguarded, 1) == SIGSEGV);
 
   void (*order[]) (int) = { bump, NULL, bump2, bump, NULL, NULL, bump2 };
   for (unsigned i = 0; i < sizeof order / sizeof *order; i++)
@@ -181,7 +156,7 @@ main (void)
 	CHECK (e.direct == 3);
       else
 	CHECK (e.nop + e.ret == 2
-	       && child_signal (unguarded, 1) == SIGSEGV);
+	       && sc_test_child_signal (unguarded, 1) == SIGSEGV);
     }
 
   /* static_call_return0 for each kind of result.  */

@@ -31,15 +31,6 @@ guarded (int *p)
 
 __attribute__ ((noinline, noclone)) long use_num (void) { return num () + 10; }
 
-static void
-poke (const void *addr, const void *bytes, size_t n)
-{
-  int fd = open ("/proc/self/mem", O_RDWR);
-  CHECK (fd >= 0);
-  CHECK (pwrite (fd, bytes, n, (off_t) (uintptr_t) addr) == (ssize_t) n);
-  close (fd);
-}
-
 struct find
 {
   const char *key;
@@ -71,38 +62,38 @@ site_of (const char *key)
 int
 main (void)
 {
-  sc_test_require_procmem ();		/* poke writes through it */
+  sc_test_require_procmem ();		/* sc_test_poke writes through it */
   const unsigned char cc = 0xcc;
 
   /* The same first byte: written under the breakpoint.  */
   hook = hook_a;
   const unsigned char *h = site_of ("cc_hook").addr;
   CHECK (sc_x86_rel32_dest (h, NULL) == (const void *) hook_a);
-  poke (h, &cc, 1);
+  sc_test_poke (h, &cc, 1);
   CHECK (static_call_update (hook, hook_b) == 0);
-  poke (h, "\xe8", 1);			/* they remove it */
+  sc_test_poke (h, "\xe8", 1);		/* they remove it */
   CHECK (sc_x86_rel32_dest (h, NULL) == (const void *) hook_b);
   int v = 0;
   guarded (&v);
   CHECK (v == 2);
 
   /* Call -> NOP under a foreign breakpoint: refused.  */
-  poke (h, &cc, 1);
+  sc_test_poke (h, &cc, 1);
   unsigned char before[5];
   memcpy (before, h, 5);
   CHECK (static_call_update (hook, NULL) == -EBUSY);
   CHECK (!memcmp (h, before, 5));	/* untouched */
-  poke (h, "\xe8", 1);
+  sc_test_poke (h, "\xe8", 1);
   CHECK (sc_x86_rel32_dest (h, NULL) == (const void *) hook_b);
   CHECK (site_of ("cc_hook").state == STATIC_CALL_SITE_REFUSED);
 
   /* Call -> clearing of %rax under a foreign breakpoint: refused.  */
   const unsigned char *n = site_of ("cc_num").addr;
   CHECK (sc_x86_rel32_dest (n, NULL) == (const void *) one);
-  poke (n, &cc, 1);
+  sc_test_poke (n, &cc, 1);
   CHECK (static_call_update (num, (long (*) (void)) static_call_return0)
 	 == -EBUSY);
-  poke (n, "\xe8", 1);
+  sc_test_poke (n, "\xe8", 1);
   CHECK (sc_x86_rel32_dest (n, NULL) == (const void *) one);
   CHECK (use_num () == 11);
   CHECK (static_call_update (num, two) == -EBUSY);

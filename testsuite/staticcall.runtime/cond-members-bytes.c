@@ -12,8 +12,6 @@
 /* { sc-levels "-O1 -O3" } */
 /* { sc-run "" } */
 /* { sc-run "STATICCALL_BP=trampoline" } */
-#include <sys/resource.h>
-#include <sys/wait.h>
 
 #include "sc-test.h"
 
@@ -93,19 +91,16 @@ check_site (const struct static_call_site_info *s, void *arg)
 	 && sc_x86_rel32_dest (b, &tail)
 	    == (e->target ? e->target : s->trampoline);
   else if (e->through_null)
-    ok = sc_x86_is_rel32 (b) && sc_x86_rel32_dest (b, &tail) == s->trampoline
-	 && s->state == STATIC_CALL_SITE_TRAMPOLINE;
+    ok = sc_test_site_is_trampoline (s);
   else if (!e->target)
-    ok = (s->tail ? sc_x86_is_ret5 (b) : sc_x86_is_nop5 (b))
-	 && s->state == STATIC_CALL_SITE_NOP && !s->calls;
+    ok = sc_test_site_is_nop (s);
   else
-    ok = sc_x86_is_rel32 (b) && sc_x86_rel32_dest (b, &tail) == e->target
-	 && tail == s->tail && s->state == STATIC_CALL_SITE_DIRECT;
+    ok = sc_test_site_is_direct (s, e->target);
   if (!ok)
     {
-      fprintf (stderr, "site %p of %s (tail %d, state %d): %02x %02x %02x "
-	       "%02x %02x, want %p\n", s->addr, s->key, s->tail, s->state,
-	       b[0], b[1], b[2], b[3], b[4], e->target);
+      char want[32];
+      snprintf (want, sizeof want, "%p", e->target);
+      sc_test_site_wrong (s, want);
       e->wrong++;
     }
   return 0;
@@ -144,25 +139,6 @@ expect_all (const struct tab *tab, const struct ops *ops)
   CHECK (hits == want);
 }
 
-/* Run FN (X) in a child; returns the signal that ended it, or 0.  */
-static int
-child_signal (void (*fn) (int), int x)
-{
-  fflush (NULL);
-  pid_t pid = fork ();
-  CHECK (pid >= 0);
-  if (pid == 0)
-    {
-      struct rlimit no_core = { 0, 0 };
-      setrlimit (RLIMIT_CORE, &no_core);
-      fn (x);
-      _exit (0);
-    }
-  int status;
-  CHECK (waitpid (pid, &status, 0) == pid);
-  return WIFSIGNALED (status) ? WTERMSIG (status) : 0;
-}
-
 static unsigned long
 syncs (void)
 {
@@ -178,7 +154,7 @@ main (void)
   static const struct tab null_tab;
   /* NULL from the start.  */
   expect_all (&null_tab, &ops_half);
-  CHECK (child_signal (unguarded, 1) == SIGSEGV);
+  CHECK (sc_test_child_signal (unguarded, 1) == SIGSEGV);
 
   unsigned long s0 = syncs ();
   t.m = bump2;
@@ -210,10 +186,10 @@ main (void)
   impl = &ops_full;
   CHECK (syncs () == s0 + 3);
   expect_all (&now, &ops_full);
-  CHECK (child_signal (unguarded, 1) == 0);
+  CHECK (sc_test_child_signal (unguarded, 1) == 0);
   impl = &ops_half;
   expect_all (&now, &ops_half);
-  CHECK (child_signal (unguarded, 1) == SIGSEGV);
+  CHECK (sc_test_child_signal (unguarded, 1) == SIGSEGV);
   static_call_update (impl, &ops_full);
   expect_all (&now, &ops_full);
 
@@ -221,9 +197,9 @@ main (void)
   impl = NULL;
   expect ("cmb_impl->m", NULL, 1, 1);
   expect ("cmb_impl->n", NULL, 2, 1);
-  CHECK (child_signal (g_impl_m, 1) == SIGSEGV);
-  CHECK (child_signal (g_n, 1) == SIGSEGV);
-  CHECK (child_signal (unguarded, 1) == SIGSEGV);
+  CHECK (sc_test_child_signal (g_impl_m, 1) == SIGSEGV);
+  CHECK (sc_test_child_signal (g_n, 1) == SIGSEGV);
+  CHECK (sc_test_child_signal (unguarded, 1) == SIGSEGV);
   impl = &ops_half;
   expect_all (&now, &ops_half);
   printf ("%lu syncs\n", syncs ());

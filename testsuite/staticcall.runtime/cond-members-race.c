@@ -26,7 +26,6 @@
 
 #include "sc-test.h"
 
-#define RING (1 << 16)
 #define NCALLERS 3
 
 static void f (int *out) { *out = 1; }
@@ -44,41 +43,30 @@ static const int ops_value[2][2] = { { 0, 2 }, { 1, 1 } };
 static struct tab t STATIC_CALL (cmr_t);
 static const struct ops *impl STATIC_CALL (cmr_impl) = &opss[0];
 
-struct history
-{
-  atomic_ulong started, completed;
-  atomic_int hist[RING];
-};
-static struct history h[2];
+static struct sc_test_history h[2];
+static atomic_ulong nulls;
+static struct sc_test_race race;
 
-static atomic_int stop;
-static atomic_ulong calls, handler_calls, unchecked, nulls;
-
-static void
-fail_call (void)
+/* What member MEMBER of the table (KEY 0) or the ops (KEY 1) in STATE
+   calls: 1, 2, or 0 when NULL.  */
+static int
+tab_member (int state, int member)
 {
-  static const char msg[] = "cond-members-race: a call saw a target that "
-			     "was not current during the call\n";
-  write (2, msg, sizeof msg - 1);
-  abort ();
+  return tab_value[state][member];
+}
+
+static int
+ops_member (int state, int member)
+{
+  return ops_value[state][member];
 }
 
 /* Async-signal-safe: atomics only.  */
 static void
 check (int key, int member, int got, unsigned long c0, unsigned long s1)
 {
-  if (s1 - c0 >= RING - 1)
-    {
-      atomic_fetch_add (&unchecked, 1);
-      return;
-    }
-  for (unsigned long gen = c0; gen <= s1; gen++)
-    {
-      int state = atomic_load (&h[key].hist[gen % RING]);
-      if ((key ? ops_value[state][member] : tab_value[state][member]) == got)
-	return;
-    }
-  fail_call ();
+  sc_test_race_check (&race, &h[key], c0, s1, got,
+		      key ? ops_member : tab_member, member);
 }
 
 __attribute__ ((noinline, noclone)) static void
@@ -121,7 +109,7 @@ g_ib (int *out)
 static void (*const guarded[5]) (int *) = { g_a, g_b, g_c, g_ia, g_ib };
 
 static void
-call_all (void)
+call_all (long unused)
 {
   for (int i = 0; i < 5; i++)
     {
@@ -142,36 +130,13 @@ count_cond (const struct static_call_site_info *s, void *arg)
   return 0;
 }
 
-static void
-on_timer (int sig)
-{
-  call_all ();
-  atomic_fetch_add (&handler_calls, 1);
-}
-
-static void *
-caller (void *arg)
-{
-  timer_t tm = sc_test_thread_timer (SIGALRM, 200000);
-  unsigned long n = 0;
-  while (!atomic_load_explicit (&stop, memory_order_relaxed))
-    {
-      call_all ();
-      n++;
-    }
-  timer_delete (tm);
-  atomic_fetch_add (&calls, 5 * n);
-  return NULL;
-}
-
 /* Generation GEN of KEY (0 the table, 1 the ops pointer), the I-th
    store.  */
 static void
 retarget (int key, unsigned long gen, unsigned long i)
 {
   int state = key ? (int) (i % 2) : (int) (i % 3);
-  atomic_store (&h[key].hist[gen % RING], state);
-  atomic_store (&h[key].started, gen);
+  sc_test_history_start (&h[key], gen, state);
   if (key)
     impl = &opss[state];
   else if (state == 2)
@@ -183,41 +148,28 @@ retarget (int key, unsigned long gen, unsigned long i)
   atomic_store (&h[key].completed, gen);
 }
 
+static void
+update (unsigned long n)
+{
+  static unsigned long gen[2];
+  int key = n % 2;
+  retarget (key, ++gen[key], n / 2 + 1);
+}
+
 int
 main (void)
 {
-  const char *ms_env = getenv ("SC_STRESS_MS");
-  long ms = ms_env ? atol (ms_env) : 200;
-  struct sigaction sa;
-  memset (&sa, 0, sizeof sa);
-  sa.sa_handler = on_timer;
-  sa.sa_flags = SA_RESTART;
-  sigaction (SIGALRM, &sa, NULL);
   /* Generation 0: the initial values, the table all NULL.  */
   atomic_store (&h[0].hist[0], 2);
   atomic_store (&h[1].hist[0], 0);
-
-  pthread_t th[NCALLERS];
-  for (long i = 0; i < NCALLERS; i++)
-    CHECK (pthread_create (&th[i], NULL, caller, NULL) == 0);
-  timer_t self_timer = sc_test_thread_timer (SIGALRM, 300000);
-
-  double t0 = sc_test_now (), elapsed;
-  unsigned long updates = 0, gen[2] = { 0, 0 };
-  /* At least SC_STRESS_MS, and on a loaded machine longer (up to 20
-     times that) until 300 stores have raced the callers.  */
-  do
-    {
-      int key = updates % 2;
-      retarget (key, ++gen[key], updates / 2 + 1);
-      updates++;
-      elapsed = (sc_test_now () - t0) * 1000;
-    }
-  while (elapsed < ms || (updates < 300 && elapsed < 20 * ms));
-  timer_delete (self_timer);
-  atomic_store (&stop, 1);
-  for (int i = 0; i < NCALLERS; i++)
-    pthread_join (th[i], NULL);
+  race.fail_msg = "cond-members-race: a call saw a target that was not "
+		  "current during the call\n";
+  race.call = call_all;
+  race.calls_per_round = 5;
+  race.update = update;
+  race.self_timer_ns = 300000;
+  race.ms = 200;
+  sc_test_race_run (&race, NCALLERS);
 
   /* The guarded sites are conditional, and hold the last state.  */
   t = tabs[0];
@@ -235,25 +187,13 @@ main (void)
   struct static_call_stats st;
   static_call_get_stats (&st);
   printf ("cond-members-race: %lu calls (%lu through NULL members), %lu "
-	  "from signal handlers, %lu stores, %lu batches, %lu syncs; "
-	  "breakpoint hits: %lu emulated, %lu stub, %lu self, %lu stale; "
-	  "%lu unchecked\n",
-	  atomic_load (&calls), atomic_load (&nulls),
-	  atomic_load (&handler_calls), updates, st.batches, st.syncs,
-	  st.bp_emulated, st.bp_stub, st.bp_self, st.bp_stale,
-	  atomic_load (&unchecked));
-  CHECK (updates >= 300 && atomic_load (&calls) > 1000);
-  CHECK (atomic_load (&nulls) > 0 && atomic_load (&handler_calls) > 0);
+	  "from signal handlers, %lu stores, ", atomic_load (&race.calls),
+	  atomic_load (&nulls), atomic_load (&race.handler_calls),
+	  race.updates);
+  sc_test_print_bp_stats (&st);
+  printf ("%lu unchecked\n", atomic_load (&race.unchecked));
+  CHECK (atomic_load (&nulls) > 0);
   CHECK (st.syncs == 3 * st.batches);
-  const char *slow = getenv ("STATICCALL_SLOWPATH_US");
-  const char *bp = getenv ("STATICCALL_BP");
-  if (slow && atol (slow) > 0)
-    {
-      CHECK (st.bp_emulated + st.bp_stub > 0);
-      if (bp && !strcmp (bp, "trampoline"))
-	CHECK (st.bp_stub > 0);
-      else
-	CHECK (st.bp_stub == 0);
-    }
+  sc_test_race_verdict (&race, &st);
   return 0;
 }

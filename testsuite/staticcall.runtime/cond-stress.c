@@ -26,7 +26,6 @@
 
 #include "sc-test.h"
 
-#define RING (1 << 16)
 #define NCALLERS 3
 
 static void hf (int *out) { *out = 1; }
@@ -44,38 +43,15 @@ static const int num_value[3] = { 1, 2, 0 };
 void (*hook) (int *) STATIC_CALL (cs_hook);
 long (*num) (long) STATIC_CALL (cs_num) = nf;
 
-struct history
-{
-  atomic_ulong started, completed;
-  atomic_int hist[RING];
-};
-static struct history h[2];
-
-static atomic_int stop;
-static atomic_ulong calls, handler_calls, unchecked, nulls;
-
-static void
-fail_call (void)
-{
-  static const char msg[] = "cond-stress: a call saw a target that was "
-			     "not current during the call\n";
-  write (2, msg, sizeof msg - 1);
-  abort ();
-}
+static struct sc_test_history h[2];
+static atomic_ulong nulls;
+static struct sc_test_race race;
 
 /* Async-signal-safe: atomics only.  */
 static void
 check (int key, int got, unsigned long c0, unsigned long s1)
 {
-  if (s1 - c0 >= RING - 1)
-    {
-      atomic_fetch_add (&unchecked, 1);
-      return;
-    }
-  for (unsigned long g = c0; g <= s1; g++)
-    if (atomic_load (&h[key].hist[g % RING]) == got)
-      return;
-  fail_call ();
+  sc_test_race_check (&race, &h[key], c0, s1, got, NULL, 0);
 }
 
 __attribute__ ((noinline, noclone)) static void
@@ -94,7 +70,7 @@ guarded_tail (int *out)
 }
 
 static void
-call_all (void)
+call_all (long unused)
 {
   int out = 0;
   unsigned long c0 = atomic_load (&h[0].completed);
@@ -114,33 +90,10 @@ call_all (void)
 }
 
 static void
-on_timer (int sig)
-{
-  call_all ();
-  atomic_fetch_add (&handler_calls, 1);
-}
-
-static void *
-caller (void *arg)
-{
-  timer_t t = sc_test_thread_timer (SIGALRM, 200000);
-  unsigned long n = 0;
-  while (!atomic_load_explicit (&stop, memory_order_relaxed))
-    {
-      call_all ();
-      n++;
-    }
-  timer_delete (t);
-  atomic_fetch_add (&calls, 3 * n);
-  return NULL;
-}
-
-static void
 retarget (int key, unsigned long g, int i)
 {
-  atomic_store (&h[key].hist[g % RING],
-		key ? num_value[i % 3] : hook_value[i % 4]);
-  atomic_store (&h[key].started, g);
+  sc_test_history_start (&h[key], g,
+			 key ? num_value[i % 3] : hook_value[i % 4]);
   switch (key * 2 + (g & 1))
     {
     case 0: hook = hooks[i % 4]; break;
@@ -151,42 +104,28 @@ retarget (int key, unsigned long g, int i)
   atomic_store (&h[key].completed, g);
 }
 
+static void
+update (unsigned long n)
+{
+  static unsigned long g[2];
+  int key = n % 2;
+  retarget (key, ++g[key], (int) (n / 2 + 1));
+}
+
 int
 main (void)
 {
-  const char *ms_env = getenv ("SC_STRESS_MS");
-  long ms = ms_env ? atol (ms_env) : 300;
-  struct sigaction sa;
-  memset (&sa, 0, sizeof sa);
-  sa.sa_handler = on_timer;
-  sa.sa_flags = SA_RESTART;
-  sigaction (SIGALRM, &sa, NULL);
   /* Generation 0: the initial values.  */
   atomic_store (&h[0].hist[0], 0);
   atomic_store (&h[1].hist[0], 1);
-
-  pthread_t th[NCALLERS];
-  for (long i = 0; i < NCALLERS; i++)
-    CHECK (pthread_create (&th[i], NULL, caller, NULL) == 0);
-  /* The updater's own timer: its handler runs sites under patch.  */
-  timer_t self_timer = sc_test_thread_timer (SIGALRM, 300000);
-
-  double t0 = sc_test_now (), elapsed;
-  unsigned long updates = 0, g[2] = { 0, 0 };
-  /* At least SC_STRESS_MS, and on a loaded machine longer (up to 20
-     times that) until 300 updates have raced the callers.  */
-  do
-    {
-      int key = updates % 2;
-      retarget (key, ++g[key], (int) (updates / 2 + 1));
-      updates++;
-      elapsed = (sc_test_now () - t0) * 1000;
-    }
-  while (elapsed < ms || (updates < 300 && elapsed < 20 * ms));
-  timer_delete (self_timer);
-  atomic_store (&stop, 1);
-  for (int i = 0; i < NCALLERS; i++)
-    pthread_join (th[i], NULL);
+  race.fail_msg = "cond-stress: a call saw a target that was not current "
+		  "during the call\n";
+  race.call = call_all;
+  race.calls_per_round = 3;
+  race.update = update;
+  race.self_timer_ns = 300000;
+  race.ms = 300;
+  sc_test_race_run (&race, NCALLERS);
 
   /* The sites hold the last state.  */
   hook = NULL;
@@ -202,25 +141,13 @@ main (void)
   struct static_call_stats st;
   static_call_get_stats (&st);
   printf ("cond-stress: %lu calls (%lu guarded ones skipped), %lu from "
-	  "signal handlers, %lu updates, %lu batches, %lu syncs; breakpoint "
-	  "hits: %lu emulated, %lu stub, %lu self, %lu stale; %lu "
-	  "unchecked\n",
-	  atomic_load (&calls), atomic_load (&nulls),
-	  atomic_load (&handler_calls), updates, st.batches, st.syncs,
-	  st.bp_emulated, st.bp_stub, st.bp_self, st.bp_stale,
-	  atomic_load (&unchecked));
-  CHECK (updates >= 300 && atomic_load (&calls) > 1000);
-  CHECK (atomic_load (&nulls) > 0 && atomic_load (&handler_calls) > 0);
+	  "signal handlers, %lu updates, ", atomic_load (&race.calls),
+	  atomic_load (&nulls), atomic_load (&race.handler_calls),
+	  race.updates);
+  sc_test_print_bp_stats (&st);
+  printf ("%lu unchecked\n", atomic_load (&race.unchecked));
+  CHECK (atomic_load (&nulls) > 0);
   CHECK (st.syncs == 3 * st.batches);
-  const char *slow = getenv ("STATICCALL_SLOWPATH_US");
-  const char *bp = getenv ("STATICCALL_BP");
-  if (slow && atol (slow) > 0)
-    {
-      CHECK (st.bp_emulated + st.bp_stub > 0);
-      if (bp && !strcmp (bp, "trampoline"))
-	CHECK (st.bp_stub > 0);
-      else
-	CHECK (st.bp_stub == 0);
-    }
+  sc_test_race_verdict (&race, &st);
   return 0;
 }

@@ -17,15 +17,6 @@ int (*k) (void) STATIC_CALL (conflict) = one;
 __attribute__ ((noinline)) static int site_a (void) { return k (); }
 __attribute__ ((noinline)) static int site_b (void) { return k () + 0 * k (); }
 
-static void
-poke (const void *addr, const void *bytes, size_t n)
-{
-  int fd = open ("/proc/self/mem", O_RDWR);
-  CHECK (fd >= 0);
-  CHECK (pwrite (fd, bytes, n, (off_t) (uintptr_t) addr) == (ssize_t) n);
-  close (fd);
-}
-
 static const void *sites[8];
 static int nsites;
 
@@ -63,7 +54,7 @@ state_of (const void *addr)
 int
 main (void)
 {
-  sc_test_require_procmem ();		/* poke writes through it */
+  sc_test_require_procmem ();		/* sc_test_poke writes through it */
   static_call_for_each_site (collect, NULL);
   CHECK (nsites >= 3);
   const unsigned char *s0 = sites[0];
@@ -72,10 +63,10 @@ main (void)
   /* 1. A breakpoint someone else put on site 0.  */
   unsigned char orig = s0[0];
   unsigned char cc = 0xcc;
-  poke (s0, &cc, 1);
+  sc_test_poke (s0, &cc, 1);
   CHECK (static_call_update (k, two) == 0);
   CHECK (s0[0] == 0xcc);		/* theirs, left in place */
-  poke (s0, &orig, 1);			/* they remove it */
+  sc_test_poke (s0, &orig, 1);		/* they remove it */
   CHECK (sc_x86_rel32_dest (s0, NULL) == (const void *) two);
 
   /* 2. A foreign rewrite of site 1: refused, reported, -EBUSY.  */
@@ -84,7 +75,7 @@ main (void)
   unsigned char foreign[5];
   sc_x86_rel32_encode (foreign, s1[0], (unsigned long) s1,
 		       (unsigned long) one);
-  poke (s1, foreign, 5);
+  sc_test_poke (s1, foreign, 5);
   int r = static_call_update (k, three);
   CHECK (r == -EBUSY);
   CHECK (state_of (s1) == STATIC_CALL_SITE_REFUSED);

@@ -7,15 +7,19 @@
 
 #include <fcntl.h>
 #include <linux/membarrier.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/rseq.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -323,6 +327,264 @@ sc_test_stub_hits (void)
   struct static_call_stats st;
   static_call_get_stats (&st);
   return st.bp_stub;
+}
+
+/* ---- Code bytes by hand --------------------------------------------- */
+
+/* Write N BYTES at ADDR through /proc/self/mem, behind the runtime's
+   back.  */
+static inline void
+sc_test_poke (const void *addr, const void *bytes, size_t n)
+{
+  int fd = open ("/proc/self/mem", O_RDWR);
+  CHECK (fd >= 0);
+  CHECK (pwrite (fd, bytes, n, (off_t) (uintptr_t) addr) == (ssize_t) n);
+  close (fd);
+}
+
+/* The site S skips its call: a NOP, or ret for a sibling call.  */
+static inline int
+sc_test_site_is_nop (const struct static_call_site_info *s)
+{
+  const unsigned char *b = s->addr;
+  return (s->tail ? sc_x86_is_ret5 (b) : sc_x86_is_nop5 (b))
+	 && s->state == STATIC_CALL_SITE_NOP && !s->calls;
+}
+
+/* The site S calls (or jumps to) its own trampoline.  */
+static inline int
+sc_test_site_is_trampoline (const struct static_call_site_info *s)
+{
+  int tail = -1;
+  return sc_x86_is_rel32 (s->addr)
+	 && sc_x86_rel32_dest (s->addr, &tail) == s->trampoline
+	 && s->state == STATIC_CALL_SITE_TRAMPOLINE;
+}
+
+/* The site S calls (or, as a sibling call, jumps to) TARGET directly.  */
+static inline int
+sc_test_site_is_direct (const struct static_call_site_info *s,
+			const void *target)
+{
+  int tail = -1;
+  return sc_x86_is_rel32 (s->addr)
+	 && sc_x86_rel32_dest (s->addr, &tail) == target
+	 && tail == s->tail && s->state == STATIC_CALL_SITE_DIRECT;
+}
+
+/* Say on stderr what the bytes of a site that is not as WANT are.  */
+static inline void
+sc_test_site_wrong (const struct static_call_site_info *s, const char *want)
+{
+  const unsigned char *b = s->addr;
+  fprintf (stderr, "site %p of %s (tail %d, state %d): %02x %02x %02x "
+	   "%02x %02x, want %s\n", s->addr, s->key, s->tail, s->state,
+	   b[0], b[1], b[2], b[3], b[4], want);
+}
+
+/* Run FN (X) in a child, without a core dump; returns the signal that
+   ended it, or 0.  */
+static inline int
+sc_test_child_signal (void (*fn) (int), int x)
+{
+  fflush (NULL);
+  pid_t pid = fork ();
+  CHECK (pid >= 0);
+  if (pid == 0)
+    {
+      struct rlimit no_core = { 0, 0 };
+      setrlimit (RLIMIT_CORE, &no_core);
+      fn (x);
+      _exit (0);
+    }
+  int status;
+  CHECK (waitpid (pid, &status, 0) == pid);
+  return WIFSIGNALED (status) ? WTERMSIG (status) : 0;
+}
+
+/* ---- Calls racing updates -------------------------------------------
+
+   Caller threads run sites while one thread retargets them as fast as
+   it can, and per-thread timer signals (SIGALRM) run the sites from
+   signal handlers too.  Every call must see a target that was current
+   at some moment during the call: for each key the updater records the
+   state of generation G in hist[G] before announcing `started = G', and
+   announces `completed = G' once the update returned.  A call that read
+   completed = C0 before and started = S1 after must have seen one of
+   the states hist[C0..S1].  */
+
+#define SC_TEST_RING (1 << 16)
+
+struct sc_test_history
+{
+  atomic_ulong started, completed;
+  atomic_int hist[SC_TEST_RING];
+};
+
+static inline void
+sc_test_history_start (struct sc_test_history *h, unsigned long gen,
+		       int state)
+{
+  atomic_store (&h->hist[gen % SC_TEST_RING], state);
+  atomic_store (&h->started, gen);
+}
+
+/* Whether one of the states of generations C0..S1 of H is one for
+   which VALUE (STATE, ARG) (or STATE itself, VALUE null) is GOT; -1
+   when the generations are too many for the ring.  Async-signal-safe:
+   atomics only.  */
+static inline int
+sc_test_history_saw (struct sc_test_history *h, unsigned long c0,
+		     unsigned long s1, int got,
+		     int (*value) (int state, int arg), int arg)
+{
+  if (s1 - c0 >= SC_TEST_RING - 1)
+    return -1;
+  for (unsigned long gen = c0; gen <= s1; gen++)
+    {
+      int state = atomic_load (&h->hist[gen % SC_TEST_RING]);
+      if ((value ? value (state, arg) : state) == got)
+	return 1;
+    }
+  return 0;
+}
+
+struct sc_test_race
+{
+  const char *fail_msg;		/* said when a call saw a wrong target */
+  void (*call) (long arg);	/* a round of calls; ARG a caller's number
+				   from 1, or SIGNAL_ARG in a handler */
+  long signal_arg;
+  int calls_per_round;
+  void (*update) (unsigned long n);	/* the N-th update, from 0 */
+  long self_timer_ns;		/* the updater's own timer, 0 none */
+  long ms;			/* SC_STRESS_MS, or this default */
+  atomic_int stop;
+  atomic_ulong calls, handler_calls;
+  atomic_ulong unchecked;	/* calls too slow for the ring */
+  unsigned long updates;
+};
+
+/* A call saw a wrong target: say R->fail_msg and abort.
+   Async-signal-safe.  */
+__attribute__ ((noreturn)) static inline void
+sc_test_race_fail (struct sc_test_race *r)
+{
+  write (2, r->fail_msg, strlen (r->fail_msg));
+  abort ();
+}
+
+/* A call that read completed = C0 of H before and started = S1 after
+   saw GOT, which must be (VALUE (STATE, ARG) of) one of the states of
+   generations C0..S1.  Async-signal-safe: atomics only.  */
+static inline void
+sc_test_race_check (struct sc_test_race *r, struct sc_test_history *h,
+		    unsigned long c0, unsigned long s1, int got,
+		    int (*value) (int state, int arg), int arg)
+{
+  int saw = sc_test_history_saw (h, c0, s1, got, value, arg);
+  if (saw < 0)
+    atomic_fetch_add (&r->unchecked, 1);
+  else if (!saw)
+    sc_test_race_fail (r);
+}
+
+/* The middle of a race's summary line: what ST says of the batches,
+   syncs and breakpoint hits.  */
+static inline void
+sc_test_print_bp_stats (const struct static_call_stats *st)
+{
+  printf ("%lu batches, %lu syncs; breakpoint hits: %lu emulated, %lu "
+	  "stub, %lu self, %lu stale; ", st->batches, st->syncs,
+	  st->bp_emulated, st->bp_stub, st->bp_self, st->bp_stale);
+}
+
+static struct sc_test_race *sc_test_race_now __attribute__ ((unused));
+
+static inline void
+sc_test_race_on_timer (int sig)
+{
+  (void) sig;
+  sc_test_race_now->call (sc_test_race_now->signal_arg);
+  atomic_fetch_add (&sc_test_race_now->handler_calls, 1);
+}
+
+static inline void *
+sc_test_race_caller (void *arg)
+{
+  struct sc_test_race *r = sc_test_race_now;
+  timer_t t = sc_test_thread_timer (SIGALRM, 200000);
+  unsigned long n = 0;
+  while (!atomic_load_explicit (&r->stop, memory_order_relaxed))
+    {
+      r->call ((long) (intptr_t) arg);
+      n++;
+    }
+  timer_delete (t);
+  atomic_fetch_add (&r->calls, (unsigned long) r->calls_per_round * n);
+  return NULL;
+}
+
+/* Run the race of R with NCALLERS caller threads: updates for at least
+   R->ms milliseconds (SC_STRESS_MS if set), and on a loaded machine
+   longer (up to 20 times that) until 300 updates have raced the
+   callers.  */
+static inline void
+sc_test_race_run (struct sc_test_race *r, int ncallers)
+{
+  const char *ms_env = getenv ("SC_STRESS_MS");
+  long ms = ms_env ? atol (ms_env) : r->ms;
+  sc_test_race_now = r;
+  struct sigaction sa;
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = sc_test_race_on_timer;
+  sa.sa_flags = SA_RESTART;
+  sigaction (SIGALRM, &sa, NULL);
+
+  pthread_t th[ncallers];
+  for (long i = 0; i < ncallers; i++)
+    CHECK (pthread_create (&th[i], NULL, sc_test_race_caller,
+			   (void *) (i + 1)) == 0);
+  /* The updater's own timer: its handler runs sites under patch.  */
+  timer_t self_timer;
+  if (r->self_timer_ns)
+    self_timer = sc_test_thread_timer (SIGALRM, r->self_timer_ns);
+
+  double t0 = sc_test_now (), elapsed;
+  do
+    {
+      r->update (r->updates);
+      r->updates++;
+      elapsed = (sc_test_now () - t0) * 1000;
+    }
+  while (elapsed < ms || (r->updates < 300 && elapsed < 20 * ms));
+  if (r->self_timer_ns)
+    timer_delete (self_timer);
+  atomic_store (&r->stop, 1);
+  for (int i = 0; i < ncallers; i++)
+    pthread_join (th[i], NULL);
+}
+
+/* The race ran long enough and from signal handlers too; with the slow
+   path forced (STATICCALL_SLOWPATH_US), callers took the breakpoint
+   handler, through the stubs when STATICCALL_BP=trampoline and only
+   then.  */
+static inline void
+sc_test_race_verdict (struct sc_test_race *r,
+		      const struct static_call_stats *st)
+{
+  CHECK (r->updates >= 300 && atomic_load (&r->calls) > 1000);
+  CHECK (atomic_load (&r->handler_calls) > 0);
+  const char *slow = getenv ("STATICCALL_SLOWPATH_US");
+  const char *bp = getenv ("STATICCALL_BP");
+  if (slow && atol (slow) > 0)
+    {
+      CHECK (st->bp_emulated + st->bp_stub > 0);
+      if (bp && !strcmp (bp, "trampoline"))
+	CHECK (st->bp_stub > 0);
+      else
+	CHECK (st->bp_stub == 0);
+    }
 }
 
 #endif

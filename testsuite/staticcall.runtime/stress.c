@@ -23,7 +23,6 @@
 #include "sc-test.h"
 
 #define NT 4
-#define RING (1 << 16)
 #define NCALLERS 3
 
 /* Targets: each returns its index, so the caller knows where it went.  */
@@ -46,39 +45,14 @@ long (*kb) (long, long, long, long, long, long, long, long)
   STATIC_CALL (stress_b) = b0;
 int (*kc) (int) STATIC_CALL (stress_c) = a0;
 
-struct history
-{
-  atomic_ulong started, completed;
-  atomic_int hist[RING];
-};
-static struct history h[3];
-
-static atomic_int stop;
-static atomic_ulong calls, handler_calls, unchecked;
-
-static void
-fail_call (int key, int got, unsigned long c0, unsigned long s1)
-{
-  static const char msg[] = "stress: call reached a target that was not "
-			     "current during the call\n";
-  (void) key; (void) got; (void) c0; (void) s1;
-  write (2, msg, sizeof msg - 1);
-  abort ();
-}
+static struct sc_test_history h[3];
+static struct sc_test_race race;
 
 /* Async-signal-safe: atomics only.  */
 static void
 check (int key, int got, unsigned long c0, unsigned long s1)
 {
-  if (s1 - c0 >= RING - 1)
-    {
-      atomic_fetch_add (&unchecked, 1);
-      return;
-    }
-  for (unsigned long g = c0; g <= s1; g++)
-    if (atomic_load (&h[key].hist[g % RING]) == got)
-      return;
-  fail_call (key, got, c0, s1);
+  sc_test_race_check (&race, &h[key], c0, s1, got, NULL, 0);
 }
 
 __attribute__ ((noinline)) static int
@@ -98,7 +72,7 @@ call_all (long salt)
   long v = kb (salt, 1, 2, 3, 4, 5, 6, 7);
   unsigned long s1 = atomic_load (&h[1].started);
   if (v % 1000000 != salt + 28)
-    fail_call (1, -1, c0, s1);
+    sc_test_race_fail (&race);
   check (1, (int) (v / 1000000), c0, s1);
 
   c0 = atomic_load (&h[2].completed);
@@ -107,34 +81,9 @@ call_all (long salt)
 }
 
 static void
-on_timer (int sig)
-{
-  call_all (7);
-  atomic_fetch_add (&handler_calls, 1);
-}
-
-static void *
-caller (void *arg)
-{
-  timer_t t = sc_test_thread_timer (SIGALRM, 200000);
-
-  long salt = (long) (intptr_t) arg;
-  unsigned long n = 0;
-  while (!atomic_load_explicit (&stop, memory_order_relaxed))
-    {
-      call_all (salt);
-      n++;
-    }
-  timer_delete (t);
-  atomic_fetch_add (&calls, 3 * n);
-  return NULL;
-}
-
-static void
 retarget (int key, unsigned long g, int i)
 {
-  atomic_store (&h[key].hist[g % RING], i);
-  atomic_store (&h[key].started, g);
+  sc_test_history_start (&h[key], g, i);
   switch (key * 2 + (g & 1))
     {
     case 0: ka = ta[i]; break;
@@ -147,41 +96,25 @@ retarget (int key, unsigned long g, int i)
   atomic_store (&h[key].completed, g);
 }
 
+static void
+update (unsigned long n)
+{
+  static unsigned long g[3];
+  int key = n % 3;
+  retarget (key, ++g[key], (int) ((n / 3 + 1) % NT));
+}
+
 int
 main (void)
 {
-  const char *ms_env = getenv ("SC_STRESS_MS");
-  long ms = ms_env ? atol (ms_env) : 300;
-  struct sigaction sa;
-  memset (&sa, 0, sizeof sa);
-  sa.sa_handler = on_timer;
-  sa.sa_flags = SA_RESTART;
-  sigaction (SIGALRM, &sa, NULL);
-
-  pthread_t th[NCALLERS];
-  for (long i = 0; i < NCALLERS; i++)
-    CHECK (pthread_create (&th[i], NULL, caller, (void *) (i + 1)) == 0);
-
-  struct timespec t0, t;
-  clock_gettime (CLOCK_MONOTONIC, &t0);
-  unsigned long updates = 0;
-  unsigned long g[3] = { 0, 0, 0 };
-  /* At least SC_STRESS_MS, and on a loaded machine longer (up to 20
-     times that) until 300 updates have raced the callers.  */
-  long elapsed;
-  do
-    {
-      int key = updates % 3;
-      retarget (key, ++g[key], (int) ((updates / 3 + 1) % NT));
-      updates++;
-      clock_gettime (CLOCK_MONOTONIC, &t);
-      elapsed = (t.tv_sec - t0.tv_sec) * 1000
-		+ (t.tv_nsec - t0.tv_nsec) / 1000000;
-    }
-  while (elapsed < ms || (updates < 300 && elapsed < 20 * ms));
-  atomic_store (&stop, 1);
-  for (int i = 0; i < NCALLERS; i++)
-    pthread_join (th[i], NULL);
+  race.fail_msg = "stress: call reached a target that was not current "
+		  "during the call\n";
+  race.call = call_all;
+  race.signal_arg = 7;
+  race.calls_per_round = 3;
+  race.update = update;
+  race.ms = 300;
+  sc_test_race_run (&race, NCALLERS);
 
   /* The sites hold the last targets.  */
   sc_test_expect_direct ("stress_a", (const void *) ka);
@@ -190,24 +123,12 @@ main (void)
 
   struct static_call_stats st;
   static_call_get_stats (&st);
-  printf ("stress: %lu calls, %lu from signal handlers, %lu updates, "
-	  "%lu batches, %lu syncs; breakpoint hits: %lu emulated, %lu stub, "
-	  "%lu self, %lu stale; %lu rseq aborts; %lu unchecked\n",
-	  atomic_load (&calls), atomic_load (&handler_calls), updates,
-	  st.batches, st.syncs, st.bp_emulated, st.bp_stub, st.bp_self,
-	  st.bp_stale, st.rseq_aborts, atomic_load (&unchecked));
-  CHECK (updates >= 300 && atomic_load (&calls) > 1000);
-  CHECK (atomic_load (&handler_calls) > 0);
-  /* With the slow path forced, callers must have taken the handler.  */
-  const char *slow = getenv ("STATICCALL_SLOWPATH_US");
-  const char *bp = getenv ("STATICCALL_BP");
-  if (slow && atol (slow) > 0)
-    {
-      CHECK (st.bp_emulated + st.bp_stub > 0);
-      if (bp && !strcmp (bp, "trampoline"))
-	CHECK (st.bp_stub > 0);
-      else
-	CHECK (st.bp_stub == 0);
-    }
+  printf ("stress: %lu calls, %lu from signal handlers, %lu updates, ",
+	  atomic_load (&race.calls), atomic_load (&race.handler_calls),
+	  race.updates);
+  sc_test_print_bp_stats (&st);
+  printf ("%lu rseq aborts; %lu unchecked\n", st.rseq_aborts,
+	  atomic_load (&race.unchecked));
+  sc_test_race_verdict (&race, &st);
   return 0;
 }
