@@ -399,17 +399,14 @@ mentions_decl (tree *tp, int *walk_subtrees, void *data)
   return NULL_TREE;
 }
 
-/* Whether STMT only computes a register from what is not VAR: it may
-   stay in the middle of a run of stores into VAR made elsewhere.  */
+/* Whether STMT is a debug statement or an assignment that reads
+   nothing of VAR.  */
 static bool
-computes_register (gimple *stmt, tree var)
+assigns_without_reading (gimple *stmt, tree var)
 {
   if (is_gimple_debug (stmt))
     return true;
   if (!is_gimple_assign (stmt))
-    return false;
-  tree lhs = gimple_assign_lhs (stmt);
-  if (TREE_CODE (lhs) != SSA_NAME && !(VAR_P (lhs) && is_gimple_reg (lhs)))
     return false;
   for (unsigned i = 1; i < gimple_num_ops (stmt); i++)
     {
@@ -418,6 +415,23 @@ computes_register (gimple *stmt, tree var)
 	return false;
     }
   return true;
+}
+
+/* Whether the assignment STMT writes a register.  */
+static bool
+writes_register (gimple *stmt)
+{
+  tree lhs = gimple_assign_lhs (stmt);
+  return TREE_CODE (lhs) == SSA_NAME || (VAR_P (lhs) && is_gimple_reg (lhs));
+}
+
+/* Whether STMT only computes a register from what is not VAR: it may
+   stay in the middle of a run of stores into VAR made elsewhere.  */
+static bool
+computes_register (gimple *stmt, tree var)
+{
+  return assigns_without_reading (stmt, var)
+	 && (is_gimple_debug (stmt) || writes_register (stmt));
 }
 
 /* A store (GIMPLE_ASSIGN or a call with a result) into an annotated
@@ -701,21 +715,13 @@ sc_note_indirect_call (gcall *call, tree source)
 static bool
 can_pass (gimple *stmt, tree var)
 {
-  if (is_gimple_debug (stmt))
-    return true;
-  if (!is_gimple_assign (stmt))
+  if (!assigns_without_reading (stmt, var))
     return false;
-  for (unsigned i = 1; i < gimple_num_ops (stmt); i++)
-    {
-      tree op = gimple_op (stmt, i);
-      if (op && walk_tree_without_duplicates (&op, mentions_decl, var))
-	return false;
-    }
-  tree lhs = gimple_assign_lhs (stmt);
-  if (TREE_CODE (lhs) == SSA_NAME || (VAR_P (lhs) && is_gimple_reg (lhs)))
+  if (is_gimple_debug (stmt) || writes_register (stmt))
     return true;
   bool has_keys;
-  return written_annotated (lhs, &has_keys) == var && !has_keys;
+  return written_annotated (gimple_assign_lhs (stmt), &has_keys) == var
+	 && !has_keys;
 }
 
 /* A plain assignment of a key of table VAR, `t.m = v', that may join a
