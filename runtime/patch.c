@@ -104,11 +104,16 @@ plan_site (struct sc_site *s, bool park, struct sc_batch *b)
 	  foreign_int3 = true;
 	  if (want[0] != s->cur[0])
 	    why = "under another's breakpoint, and its instruction would "
-		  "change";
+		  "change (a later update tries again)";
 	}
       if (!foreign_int3 || want[0] != s->cur[0])
 	{
-	  s->state = SC_SITE_REFUSED;
+	  /* Bytes that are not ours: refused for good.  Our own under a
+	     breakpoint whose remover would restore the old first byte:
+	     left as they are now, and a later batch tries again (once
+	     the breakpoint is gone they are ours again).  */
+	  if (!foreign_int3)
+	    s->state = SC_SITE_REFUSED;
 	  SC_COUNT (conflicts);
 	  sc_warn ("site %p of key '%s' holds %02x %02x %02x %02x %02x, "
 		   "%s; leaving it alone",
@@ -245,8 +250,11 @@ patch_sites (struct sc_site **sites, size_t n, bool park)
   int status = 0;
   for (size_t i = 0; i < n + n_left; i++)
     {
-      int r = plan_site (i < n ? sites[i] : left->p[i - n].site,
-			 park && i < n, &b);
+      /* Parking plans the stuck sites the same way: one of them may also
+	 be among SITES, and the copy kept below must be the parked one
+	 (a site of another object on its trampoline is only slower, until
+	 its key's next update).  */
+      int r = plan_site (i < n ? sites[i] : left->p[i - n].site, park, &b);
       if (r && i < n)
 	status = r;
     }
