@@ -210,13 +210,7 @@ written_annotated (tree ref, bool *has_keys)
       *has_keys = true;
       return base;
     }
-  poly_int64 pos, size, max_size;
-  bool reverse;
-  get_ref_base_and_extent (ref, &pos, &size, &max_size, &reverse);
-  HOST_WIDE_INT lo, max;
-  if (!pos.is_constant (&lo) || !max_size.is_constant (&max))
-    lo = 0, max = -1;
-  *has_keys = type_has_keys_in (TREE_TYPE (base), 0, lo, max);
+  *has_keys = sc_type_part_has_keys (TREE_TYPE (base), ref);
   return base;
 }
 

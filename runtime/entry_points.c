@@ -149,30 +149,7 @@ __static_call_update (void *var, void *fn)
   __atomic_store_n (p, fn, __ATOMIC_RELEASE);
   /* The pointer's key, or the keys of all the members of an ops
      pointer: one batch.  */
-  struct sc_key *local[64];
-  struct sc_key **keys = local;
-  size_t n = sc_registry_keys_of (p, local, 64);
-  if (n > 64 && !(keys = malloc (n * sizeof *keys)))
-    {
-      sc_warn ("out of memory retargeting the %zu keys of %p; the first "
-	       "64 are", n, var);
-      keys = local;
-      n = 64;
-    }
-  else if (keys != local)
-    sc_registry_keys_of (p, keys, n);
-  enum sc_patching can = n ? sc_patching_locked () : SC_PATCH_NO;
-  if (can == SC_PATCH_YES)
-    status = sc_patch_keys (keys, n);
-  else if (can == SC_PATCH_NOT_IN_CHILD)
-    {
-      status = -EPERM;
-      sc_warn ("in this child of fork the runtime cannot write code: "
-	       "sites of key '%s' may still call the old target",
-	       keys[0]->name);
-    }
-  if (keys != local)
-    free (keys);
+  status = sc_retarget_pointer_locked (p);
   sc_unlock ();
   last_status = status;
 }

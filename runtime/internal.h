@@ -256,6 +256,9 @@ sc_hidden int sc_patch_sites (struct sc_site **sites, size_t n);
 sc_hidden int sc_park_sites (struct sc_site **sites, size_t n);
 sc_hidden int sc_patch_keys (struct sc_key **keys, size_t n);
 
+/* stores.c */
+sc_hidden int sc_retarget_pointer_locked (void *p);
+
 /* registry.c */
 sc_hidden int sc_registry_object_get (const void *id);
 sc_hidden bool sc_registry_object_put (const void *id);

@@ -27,8 +27,6 @@
 
 #include "internal.h"
 
-static void retarget_pointer_locked (void *p);
-
 static int
 compare_keys (const void *a, const void *b)
 {
@@ -107,7 +105,7 @@ store_range (void *dst, const unsigned char *bytes, size_t n)
 	  /* One batch each, rather than none.  */
 	  sc_warn ("out of memory retargeting %zu keys at once", nkeys);
 	  for (size_t i = 0; i < n; i += sizeof (void *))
-	    retarget_pointer_locked ((void *) (lo + i));
+	    sc_retarget_pointer_locked ((void *) (lo + i));
 	}
     }
   sc_unlock ();
@@ -165,27 +163,28 @@ __static_call_update_fill (void *dst, int c, size_t n)
 }
 
 /* The keys of pointer P after a store to it (one, or every member of
-   an ops pointer): their sites, retargeted in one batch.  */
-static void
-retarget_pointer_locked (void *p)
+   an ops pointer): their sites, retargeted in one batch.  Returns 0 or
+   what the batch returned.  Also the second half of
+   __static_call_update.  */
+int
+sc_retarget_pointer_locked (void *p)
 {
   struct sc_key *local[64];
+  struct sc_key **keys = local;
   size_t n = sc_registry_keys_of (p, local, 64);
-  if (n <= 64)
+  if (n > 64 && !(keys = malloc (n * sizeof *keys)))
     {
-      retarget_locked (local, n);
-      return;
+      sc_warn ("out of memory retargeting the %zu keys of %p; the first "
+	       "64 are", n, p);
+      keys = local;
+      n = 64;
     }
-  struct sc_key **keys = malloc (n * sizeof *keys);
-  if (keys)
-    {
-      sc_registry_keys_of (p, keys, n);
-      retarget_locked (keys, n);
-      free (keys);
-    }
-  else
-    for (size_t i = 0; i < 64; i++)
-      retarget_locked (&local[i], 1);
+  else if (keys != local)
+    sc_registry_keys_of (p, keys, n);
+  int status = retarget_locked (keys, n);
+  if (keys != local)
+    free (keys);
+  return status;
 }
 
 /* The atomic builtins, with the types GCC gives __atomic_store_8 and
@@ -199,7 +198,7 @@ __static_call_atomic_store_8 (volatile void *p, uint64_t v, int order)
   sc_init_locked ();
   SC_COUNT (updates);
   __atomic_store_n ((volatile uint64_t *) p, v, __ATOMIC_SEQ_CST);
-  retarget_pointer_locked ((void *) p);
+  sc_retarget_pointer_locked ((void *) p);
   sc_unlock ();
 }
 
@@ -212,7 +211,7 @@ __static_call_atomic_exchange_8 (volatile void *p, uint64_t v, int order)
   uint64_t old = __atomic_exchange_n ((volatile uint64_t *) p, v,
 				      __ATOMIC_SEQ_CST);
   if (old != v)
-    retarget_pointer_locked ((void *) p);
+    sc_retarget_pointer_locked ((void *) p);
   sc_unlock ();
   return old;
 }
@@ -234,7 +233,7 @@ __static_call_atomic_compare_exchange_8 (volatile void *p, void *expected,
     {
       SC_COUNT (updates);
       if (want != desired)
-	retarget_pointer_locked ((void *) p);
+	sc_retarget_pointer_locked ((void *) p);
     }
   else
     memcpy (expected, &want, 8);
