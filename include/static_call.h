@@ -26,9 +26,24 @@
 
 #ifdef __STATICCALL__
 # define STATIC_CALL(key) __attribute__ ((static_call (key)))
+# define STATIC_KEY(key) __attribute__ ((static_key (key)))
+# define STATIC_IMMEDIATE(key) __attribute__ ((immediate (key)))
 #else
 # define STATIC_CALL(key)
+# define STATIC_KEY(key)
+# define STATIC_IMMEDIATE(key)
 #endif
+
+/* Static keys and immediate values use the same patching:
+
+     static _Bool tracing STATIC_KEY (tracing);
+     if (tracing) trace (...);            // a 5-byte NOP while false
+     tracing = 1;                          // every site now jumps
+
+     static unsigned shift STATIC_IMMEDIATE (shift) = 4;
+     x >>= shift;                          // mov $4, %ecx
+     shift = 5;                            // every site now loads 5
+*/
 
 #ifdef __cplusplus
 extern "C" {
@@ -53,6 +68,14 @@ struct static_call_stats
   unsigned long far_slot;	/* sites moved to a near slot (far target) */
   unsigned long unreachable;	/* sites moved to their trampoline because
 				   the target is beyond rel32 reach */
+  /* Added with static keys and immediate values (read by
+     static_call_get_stats only from a program that knows them).  */
+  unsigned long value_updates;	/* stores to static keys and immediate
+				   values */
+  unsigned long branch_sites_patched;	/* static key sites rewritten */
+  unsigned long imm_sites_patched;	/* immediate sites rewritten */
+  unsigned long bp_value;	/* branches and reads completed by the trap
+				   handler (a jump, or a register set) */
 };
 
 /* A registered call site, as static_call_for_each_site reports it.  */
@@ -64,8 +87,23 @@ enum static_call_site_state
   STATIC_CALL_SITE_SLOT,	/* calls a near slot: the target is far */
   STATIC_CALL_SITE_NOP,		/* a conditional site of a NULL pointer:
 				   a 5-byte NOP (`ret' for a tail call) */
-  STATIC_CALL_SITE_RETURN0	/* target static_call_return0: a 5-byte
+  STATIC_CALL_SITE_RETURN0,	/* target static_call_return0: a 5-byte
 				   instruction clearing %rax */
+  /* The states of a static key's branch site and of an immediate
+     value's site (kind STATIC_CALL_KIND_BRANCH, _IMMEDIATE).  */
+  STATIC_CALL_SITE_UNPATCHED,	/* as compiled, reading the variable in
+				   memory: a jmp to GCC's test of it, or a
+				   load of it */
+  STATIC_CALL_SITE_JUMP,	/* a branch site that jumps */
+  STATIC_CALL_SITE_FALLTHROUGH,	/* a branch site that is a 5-byte NOP */
+  STATIC_CALL_SITE_IMMEDIATE	/* an immediate site: mov $value, %reg */
+};
+
+enum static_call_site_kind
+{
+  STATIC_CALL_KIND_CALL,	/* a call (or tail call) of a static call */
+  STATIC_CALL_KIND_BRANCH,	/* a conditional branch on a static key */
+  STATIC_CALL_KIND_IMMEDIATE	/* a read of an immediate value */
 };
 
 struct static_call_site_info
@@ -81,9 +119,29 @@ struct static_call_site_info
   const void *target;		/* where the call ends up (NULL for a NOP,
 				   static_call_return0 for its clearing) */
   int conditional;		/* 1 for a guarded `if (p) p (...);' */
+  /* Added with static keys and immediate values.  For those, VAR is
+     the variable, TRAMPOLINE NULL, CALLS where a branch site jumps now
+     (NULL while it falls through; for an unpatched one, GCC's test),
+     TARGET where it jumps while taken, TAIL 1 for a branch.  */
+  enum static_call_site_kind kind;
+  long long value;		/* the value the site gives now: the
+				   immediate, or for a branch 1 while it
+				   jumps, 0 while it falls through; for an
+				   unpatched site the variable's value */
+  int length;			/* bytes of the instruction (5 but for an
+				   immediate site) */
+  int inverted;			/* a branch site that jumps while the key
+				   is zero: `__builtin_expect (v, 1)' */
 };
 
 void static_call_get_stats (struct static_call_stats *);
+/* The same, filling SIZE bytes: what static_call_get_stats is for a
+   program built with this header (the symbol of that name fills the
+   fields of the first release only).  */
+void static_call_get_stats_sized (struct static_call_stats *,
+				  unsigned long size);
+#define static_call_get_stats(out) \
+  static_call_get_stats_sized ((out), sizeof (struct static_call_stats))
 
 /* Returns 0.  Cast to any function-pointer type whose result is
    returned in %rax (integers, pointers, _Bool, enums; not floating
@@ -135,6 +193,19 @@ void __static_call_clear_status (void);
     _Pragma ("GCC diagnostic pop")					\
     (void) __STATIC_CALL_STATUS (1);					\
     (var) = __static_call_new;						\
+    __STATIC_CALL_STATUS (0);						\
+  })
+
+/* Set the static key or immediate value VAR to VALUE: every site of
+   its key gives VALUE when this returns.  Evaluates to 0, or to a
+   negative errno value as static_call_update does (a site left alone
+   still reads VAR in memory unless it holds foreign bytes).  Same as
+   `VAR = VALUE' otherwise.  */
+#define static_key_update(var, value)					\
+  __extension__ ({							\
+    __typeof__ (var) __static_key_new = (value);			\
+    (void) __STATIC_CALL_STATUS (1);					\
+    (var) = __static_key_new;						\
     __STATIC_CALL_STATUS (0);						\
   })
 
