@@ -25,8 +25,8 @@ static hash_map<tree, location_t> *key_first_loc;
 /* True for a variable declared with static storage inside a function.
    The attribute handler runs before the C front end sets DECL_CONTEXT,
    so the function being parsed tells as well.  */
-static bool
-is_block_scope_static (const_tree var)
+bool
+sc_is_block_scope_static (const_tree var)
 {
   if (DECL_EXTERNAL (var))
     return false;
@@ -43,7 +43,7 @@ is_block_scope_static (const_tree var)
 static tree
 var_identity (tree var)
 {
-  return is_block_scope_static (var) ? var : DECL_NAME (var);
+  return sc_is_block_scope_static (var) ? var : DECL_NAME (var);
 }
 
 /* Addresses of not (yet) annotated file-scope pointers to functions
@@ -64,12 +64,14 @@ is_function_pointer_type (const_tree type)
 	 && FUNC_OR_METHOD_TYPE_P (TREE_TYPE (type));
 }
 
-static void report_address_taken (tree var, location_t loc);
+static void report_address_taken (tree var, location_t loc,
+				  tree annotated = NULL_TREE);
 
-/* VAR, named ID, has just become a static call pointer: its address
-   must not have been taken before.  */
-static void
-report_early_addresses (tree id, tree var)
+/* VAR, named ID, has just become a static call pointer (or a static
+   key or an immediate value): its address must not have been taken
+   before.  */
+void
+sc_report_early_addresses (tree id, tree var)
 {
   unsigned i;
   early_address *e;
@@ -79,10 +81,14 @@ report_early_addresses (tree id, tree var)
 	&& (TREE_CODE (TREE_TYPE (var)) != RECORD_TYPE
 	    || sc_type_part_has_keys (TREE_TYPE (var), e->object)))
       {
-	report_address_taken (e->var, e->loc);
-	inform (DECL_SOURCE_LOCATION (var), "%qD is declared a static call "
-		"%s here", var,
-		TREE_CODE (TREE_TYPE (var)) == RECORD_TYPE ? "table" : "pointer");
+	report_address_taken (e->var, e->loc, var);
+	if (INTEGRAL_TYPE_P (TREE_TYPE (var)))
+	  inform (DECL_SOURCE_LOCATION (var), "%qD is declared a static "
+		  "key or an immediate value here", var);
+	else
+	  inform (DECL_SOURCE_LOCATION (var), "%qD is declared a static call "
+		  "%s here", var, TREE_CODE (TREE_TYPE (var)) == RECORD_TYPE
+		  ? "table" : "pointer");
       }
 }
 
@@ -216,7 +222,7 @@ handle_static_call_attribute (tree *node, tree name, tree args, int,
       key_of_var_name->put (id, key);
       var_name_of_key->put (key, id);
       key_first_loc->put (key, loc);
-      report_early_addresses (id, decl);
+      sc_report_early_addresses (id, decl);
     }
 
   /* The generated trampoline and site table refer to the variable by
@@ -252,6 +258,7 @@ sc_register_attribute (void *, void *)
   spec.handler = handle_static_call_attribute;
   spec.exclude = NULL;
   register_attribute (&spec);
+  sc_register_value_attributes ();
 
   key_of_var_name = new hash_map<tree, tree>;
   var_name_of_key = new hash_map<tree, tree>;
@@ -263,7 +270,9 @@ static bool (*prev_takes_identifier_p) (const_tree);
 static bool
 takes_identifier_p (const_tree attr_id)
 {
-  if (is_attribute_p (SC_ATTRIBUTE, attr_id))
+  if (is_attribute_p (SC_ATTRIBUTE, attr_id)
+      || is_attribute_p (SC_KEY_ATTRIBUTE, attr_id)
+      || is_attribute_p (SC_IMM_ATTRIBUTE, attr_id))
     return true;
   return prev_takes_identifier_p (attr_id);
 }
@@ -293,7 +302,7 @@ report_if_address_taken (tree t, location_t fallback)
   if (TREE_CODE (t) != ADDR_EXPR)
     return false;
   tree base = get_base_address (TREE_OPERAND (t, 0));
-  if (!base || !sc_var_key (base))
+  if (!base || (!sc_var_key (base) && sc_value_kind (base) == SC_VALUE_NONE))
     return false;
   /* A table's data: no key behind that address.  */
   if (sc_is_table (base) && !sc_part_has_keys (TREE_OPERAND (t, 0)))
@@ -306,8 +315,20 @@ report_if_address_taken (tree t, location_t fallback)
 }
 
 static void
-report_address_taken (tree var, location_t loc)
+report_address_taken (tree var, location_t loc, tree annotated)
 {
+  enum sc_value_kind kind = sc_value_kind (annotated ? annotated : var);
+  if (kind != SC_VALUE_NONE)
+    {
+      error_at (loc, "taking the address of %s %qD; a store through it "
+		"would bypass the runtime", kind == SC_VALUE_BRANCH
+		? "static key" : "immediate value", var);
+      inform (loc, "its address may only be the first argument of "
+	      "%<__atomic_store_n%>, %<__atomic_exchange_n%>, "
+	      "%<__atomic_compare_exchange_n%>, %<__atomic_load_n%> or "
+	      "their generic forms");
+      return;
+    }
   /* By type: for an address taken before the attribute, VAR does not
      have it yet.  */
   if (TREE_CODE (TREE_TYPE (var)) == RECORD_TYPE)
@@ -367,6 +388,7 @@ note_early_address (tree t, location_t fallback)
       || (!DECL_EXTERNAL (base) && DECL_CONTEXT (base)
 	  && TREE_CODE (DECL_CONTEXT (base)) == FUNCTION_DECL)
       || !(is_function_pointer_type (TREE_TYPE (base))
+	   || INTEGRAL_TYPE_P (TREE_TYPE (base))
 	   || TREE_CODE (TREE_TYPE (base)) == RECORD_TYPE
 	   || (POINTER_TYPE_P (TREE_TYPE (base))
 	       && TREE_CODE (TREE_TYPE (TREE_TYPE (base))) == RECORD_TYPE)))
@@ -471,7 +493,8 @@ sc_check_aliases (void *, void *)
   auto_vec<varpool_node *> annotated;
   varpool_node *node;
   FOR_EACH_VARIABLE (node)
-    if (sc_var_key (node->decl))
+    if (sc_var_key (node->decl)
+	|| sc_value_kind (node->decl) != SC_VALUE_NONE)
       {
 	annotated.safe_push (node);
 	if (node->alias)
@@ -482,7 +505,8 @@ sc_check_aliases (void *, void *)
     return;
   FOR_EACH_VARIABLE (node)
     {
-      if (sc_var_key (node->decl))
+      if (sc_var_key (node->decl)
+	  || sc_value_kind (node->decl) != SC_VALUE_NONE)
 	continue;
       symtab_node *target = alias_target (node);
       for (varpool_node *a : annotated)

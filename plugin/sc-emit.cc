@@ -28,6 +28,7 @@ struct site
 };
 
 static vec<site> sites;
+extern tree sc_value_vars;
 /* Trampolines with sites in this unit, in index order; a GC root.  */
 tree sc_emit_tramps;
 static unsigned n_tramps;
@@ -266,7 +267,8 @@ emit_cdtor (FILE *f, const char *label, const char *runtime_entry,
 void
 sc_emit_finish_unit (void *, void *)
 {
-  if (sites.is_empty () || seen_error () || sc_disabled)
+  if ((sites.is_empty () && !sc_have_value_sites ()) || seen_error ()
+      || sc_disabled)
     return;
   FILE *f = asm_out_file;
   fputs ("\t.pushsection\t.text\n", f);
@@ -293,6 +295,14 @@ sc_emit_finish_unit (void *, void *)
 
   fputs ("\t.section\t.rodata.str1.1,\"aMS\",@progbits,1\n", f);
   emit_key_records (f);
+  /* Static keys and immediate values: their keys follow the calls'
+     (one array of n_tramps + value keys), their sites go to a table of
+     their own (sc-value-sites.cc).  */
+  bool any_values;
+  sc_emit_value_records (f, &any_values);
+  unsigned n_value_keys = 0;
+  for (tree l = sc_value_vars; l; l = TREE_CHAIN (l))
+    n_value_keys++;
 
   fputs ("\t.section\t.static_call_sites,\"a\",@progbits\n"
 	 "\t.balign\t4\n.LSC_sites:\n", f);
@@ -320,8 +330,14 @@ sc_emit_finish_unit (void *, void *)
   fprintf (f, "\t.section\t.data.rel.local,\"aw\"\n\t.balign\t8\n"
 	   ".LSC_unit:\n\t.long\t%d, %u, %u, %d\n"
 	   "\t.quad\t.LSC_sites\n\t.quad\t.LSC_keys\n",
-	   any_deref ? SC_UNIT_ABI_VERSION : SC_UNIT_ABI_VERSION_PLAIN,
-	   sites.length (), n_tramps, unit_flags);
+	   any_values ? SC_UNIT_ABI_VERSION_VALUES
+	   : any_deref ? SC_UNIT_ABI_VERSION_DEREF
+	   : SC_UNIT_ABI_VERSION_PLAIN,
+	   sites.length (), n_tramps + n_value_keys, unit_flags);
+  /* Version 4's fields: a unit of an older version ends above.  */
+  if (any_values)
+    fprintf (f, "\t.long\t%u, 0\n\t.quad\t.LSC_vsites\n",
+	     sc_value_site_count ());
 
   /* The unit's pointer among its object's.  The bounds are hidden, so
      that each object's constructors get that object's own; the

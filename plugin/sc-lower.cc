@@ -323,6 +323,11 @@ check_statement (gimple *stmt)
 	if (base && sc_var_key (base))
 	  error_at (loc, "static call pointer %qD is an output of an "
 		    "%<asm%> statement; assign it in C instead", base);
+	else if (base && sc_value_kind (base) != SC_VALUE_NONE)
+	  error_at (loc, "%s %qD is an output of an %<asm%> statement; "
+		    "assign it in C instead",
+		    sc_value_kind (base) == SC_VALUE_BRANCH
+		    ? "static key" : "immediate value", base);
       }
 }
 
@@ -659,18 +664,28 @@ name_used_p (function *fun, tree name, gimple *except)
 }
 
 /* Remove the statements that computed the tested value OP (the load
-   of the pointer, casts) when nothing else uses them, so that even at
-   -O0 no load is left for the test that went.  */
-static void
-remove_dead_test_value (function *fun, tree op)
+   of the pointer or of a static key, casts, __builtin_expect) when
+   nothing else uses them, so that even at -O0 no load is left for the
+   test that went.  */
+void
+sc_remove_dead_test_value (function *fun, tree op)
 {
-  while (op && TREE_CODE (op) == SSA_NAME && !name_used_p (fun, op, NULL))
+  while (op && TREE_CODE (op) == SSA_NAME)
     {
       gimple *def = SSA_NAME_DEF_STMT (op);
-      if (!def || !gimple_bb (def) || !is_gimple_assign (def)
-	  || gimple_has_volatile_ops (def))
+      /* DEF itself names OP, as its result.  */
+      if (!def || !gimple_bb (def) || gimple_has_volatile_ops (def)
+	  || name_used_p (fun, op, def))
 	return;
-      tree next = gimple_assign_rhs1 (def);
+      tree next;
+      if (is_gimple_assign (def))
+	next = gimple_assign_rhs1 (def);
+      else if (gimple_call_builtin_p (def, BUILT_IN_EXPECT)
+	       || gimple_call_builtin_p (def,
+					 BUILT_IN_EXPECT_WITH_PROBABILITY))
+	next = gimple_call_arg (def, 0);
+      else
+	return;
       gimple_stmt_iterator gsi = gsi_for_stmt (def);
       gsi_remove (&gsi, true);
       release_ssa_name_fn (fun, op);
@@ -755,7 +770,7 @@ lower_guard (function *fun, basic_block bb, temp_defs *defs)
     note_site (call, ref, key, var, "guarded call");
   /* The call's own load of the pointer (which may trap, through an ops
      pointer) is the trampoline's now.  */
-  remove_dead_test_value (fun, fn);
+  sc_remove_dead_test_value (fun, fn);
 
   gimple_stmt_iterator cond_gsi = gsi_for_stmt (cond);
   gsi_remove (&cond_gsi, true);
@@ -765,7 +780,7 @@ lower_guard (function *fun, basic_block bb, temp_defs *defs)
   taken->flags &= ~(EDGE_TRUE_VALUE | EDGE_FALSE_VALUE);
   taken->flags |= EDGE_FALLTHRU;
   taken->probability = profile_probability::always ();
-  remove_dead_test_value (fun, tested);
+  sc_remove_dead_test_value (fun, tested);
   return true;
 }
 
@@ -780,6 +795,8 @@ lower_guards (function *fun, temp_defs *defs)
 static unsigned
 lower_function (function *fun)
 {
+  /* Step 0 (sc-values.cc).  */
+  sc_lower_key_branches (fun);
   temp_defs defs;
   collect_temp_defs (fun, &defs);
   lower_guards (fun, &defs);
@@ -794,6 +811,9 @@ lower_function (function *fun)
       {
 	gimple *stmt = gsi_stmt (gsi);
 	check_statement (stmt);
+	/* Static keys and immediate values (sc-values.cc).  */
+	if (sc_lower_value_stmt (&gsi))
+	  continue;
 
 	if (gcall *call = dyn_cast<gcall *> (stmt))
 	  {

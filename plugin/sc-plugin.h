@@ -52,6 +52,7 @@ tree sc_trampoline_key (const_tree fndecl, tree *var,
 HOST_WIDE_INT sc_trampoline_offset (const_tree fndecl);
 bool sc_trampoline_deref (const_tree fndecl);
 bool sc_cond_trampoline_p (const_tree fndecl);
+void sc_remove_dead_test_value (function *fun, tree op);
 
 /* sc-sites.cc: RTL pass before "shorten".  */
 SC_DECLARE_PASS (sites);
@@ -72,6 +73,34 @@ bool sc_lower_table_store (gimple_stmt_iterator *gsi);
 bool sc_lower_store_builtin (gimple_stmt_iterator *gsi, gcall *call);
 void sc_note_indirect_call (gcall *call, tree source);
 bool sc_lower_member_run (gimple_stmt_iterator *gsi);
+
+/* sc-values.cc: static keys and immediate values, up to GIMPLE.  */
+#define SC_KEY_ATTRIBUTE "static_key"
+#define SC_IMM_ATTRIBUTE "immediate"
+#define SC_RT_UPDATE_VALUE "__static_call_update_value"
+/* First line of the templates of the asm statements that stand for
+   value sites until sc-value-sites.cc writes them out.  */
+#define SC_BRANCH_MARK "# staticcall static key branch"
+#define SC_BRANCH_INV_MARK "# staticcall static key branch, inverted"
+#define SC_IMM_MARK "# staticcall immediate value"
+enum sc_value_kind { SC_VALUE_NONE, SC_VALUE_BRANCH, SC_VALUE_IMMEDIATE };
+enum sc_value_kind sc_value_kind (const_tree var);
+tree sc_value_key (const_tree var);
+void sc_register_value_attributes (void);
+bool sc_value_allowed_address_use (tree fndecl, int arg);
+bool sc_lower_value_stmt (gimple_stmt_iterator *gsi);
+void sc_lower_key_branches (function *fun);
+SC_DECLARE_PASS (layout);
+
+/* sc-value-sites.cc: the value sites' instructions, in RTL.  */
+void sc_write_value_site (rtx_insn *insn);
+bool sc_emit_value_records (FILE *f, bool *any);
+bool sc_have_value_sites (void);
+unsigned sc_value_site_count (void);
+
+/* sc-attribute.cc  */
+bool sc_is_block_scope_static (const_tree var);
+void sc_report_early_addresses (tree id, tree var);
 
 /* sc-emit.cc: the per-unit tables, trampolines and constructors.  */
 unsigned sc_emit_note_site (tree tramp, bool tail);

@@ -51,6 +51,8 @@ wrap_function_sites (function *)
 {
   for (rtx_insn *insn = get_insns (); insn; insn = NEXT_INSN (insn))
     {
+      /* Static keys and immediate values (sc-value-sites.cc).  */
+      sc_write_value_site (insn);
       if (!CALL_P (insn))
 	continue;
       rtx call = get_call_rtx_from (insn);

@@ -331,6 +331,9 @@ sc_allowed_address_use (tree fndecl, int arg, tree object)
 {
   if (!fndecl || !fndecl_built_in_p (fndecl, BUILT_IN_NORMAL))
     return false;
+  tree base = get_base_address (object);
+  if (sc_value_kind (base) != SC_VALUE_NONE)
+    return base == object && sc_value_allowed_address_use (fndecl, arg);
   switch (DECL_FUNCTION_CODE (fndecl))
     {
     case BUILT_IN_MEMCPY:

@@ -14,6 +14,9 @@
      sc-sites.cc      RTL: wrap each trampoline call into a recorded site
      sc-emit.cc       trampolines, site table, registration constructor
      sc-tables.cc     annotated structs: member keys, their stores
+     sc-values.cc     static keys and immediate values: attributes,
+		      branches, reads and stores (GIMPLE)
+     sc-value-sites.cc  their sites' instructions (RTL) and records
      gcc-compat.h     GCC headers, version differences, pass boilerplate
 
    Defines __STATICCALL__ for the compiled source, which <static_call.h>
@@ -31,6 +34,8 @@ bool sc_disabled;
 extern tree sc_lower_tramps;
 extern tree sc_update_decl;
 extern tree sc_emit_tramps;
+extern tree sc_update_value_decl;
+extern tree sc_value_vars;
 
 static const struct ggc_root_tab sc_roots[] = {
   { &sc_lower_tramps, 1, sizeof (tree), &gt_ggc_mx_tree_node,
@@ -38,6 +43,10 @@ static const struct ggc_root_tab sc_roots[] = {
   { &sc_update_decl, 1, sizeof (tree), &gt_ggc_mx_tree_node,
     &gt_pch_nx_tree_node },
   { &sc_emit_tramps, 1, sizeof (tree), &gt_ggc_mx_tree_node,
+    &gt_pch_nx_tree_node },
+  { &sc_update_value_decl, 1, sizeof (tree), &gt_ggc_mx_tree_node,
+    &gt_pch_nx_tree_node },
+  { &sc_value_vars, 1, sizeof (tree), &gt_ggc_mx_tree_node,
     &gt_pch_nx_tree_node },
   { &sc_table_decls[0], SC_TABLE_DECLS, sizeof (tree), &gt_ggc_mx_tree_node,
     &gt_pch_nx_tree_node },
@@ -99,6 +108,8 @@ register_passes (const char *name)
 {
   /* Before call-graph edges exist, so nothing needs repair.  */
   SC_REGISTER_PASS (name, lower, "cfg", PASS_POS_INSERT_AFTER);
+  /* Branch sites' edge probabilities, over GCC's guess.  */
+  SC_REGISTER_PASS (name, layout, "profile_estimate", PASS_POS_INSERT_AFTER);
   /* After everything that may still move or duplicate insns.  */
   SC_REGISTER_PASS (name, sites, "shorten", PASS_POS_INSERT_BEFORE);
 }
