@@ -9,16 +9,32 @@
 
 extern unsigned long __static_call_rseq_abort_count sc_hidden;
 
+/* The first release's struct static_call_stats: its 14 counters.  */
+#define SC_STATS_V1_SIZE (14 * sizeof (unsigned long))
+
+void
+static_call_get_stats_sized (struct static_call_stats *out,
+			     unsigned long size)
+{
+  /* Without the lock, so that it can watch a batch in progress.  */
+  struct static_call_stats now;
+  const unsigned long *from = (const unsigned long *) &sc_stats;
+  unsigned long *to = (unsigned long *) &now;
+  for (size_t i = 0; i < sizeof sc_stats / sizeof *from; i++)
+    to[i] = __atomic_load_n (&from[i], __ATOMIC_RELAXED);
+  now.rseq_aborts = __atomic_load_n (&__static_call_rseq_abort_count,
+				     __ATOMIC_RELAXED);
+  memcpy (out, &now, size < sizeof now ? size : sizeof now);
+}
+
+/* The symbol of programs built before static_call_get_stats became a
+   macro of static_call_get_stats_sized.  */
+#undef static_call_get_stats
+void static_call_get_stats (struct static_call_stats *);
 void
 static_call_get_stats (struct static_call_stats *out)
 {
-  /* Without the lock, so that it can watch a batch in progress.  */
-  const unsigned long *from = (const unsigned long *) &sc_stats;
-  unsigned long *to = (unsigned long *) out;
-  for (size_t i = 0; i < sizeof sc_stats / sizeof *from; i++)
-    to[i] = __atomic_load_n (&from[i], __ATOMIC_RELAXED);
-  out->rseq_aborts = __atomic_load_n (&__static_call_rseq_abort_count,
-				      __ATOMIC_RELAXED);
+  static_call_get_stats_sized (out, SC_STATS_V1_SIZE);
 }
 
 static void
