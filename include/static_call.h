@@ -132,6 +132,7 @@ struct static_call_site_info
 				   immediate site) */
   int inverted;			/* a branch site that jumps while the key
 				   is zero: `__builtin_expect (v, 1)' */
+  int size;			/* bytes of the variable (0 for a call) */
 };
 
 void static_call_get_stats (struct static_call_stats *);
