@@ -7,7 +7,9 @@
    target is within rel32 reach, else through its trampoline (or any
    other indirection the runtime has for far targets), a conditional
    site of a NULL pointer a NOP, a call of static_call_return0 the
-   clearing of %rax, and that no site is refused.  It prints nothing, so the output stays the same
+   clearing of %rax, a static key's branch site jumps exactly while
+   taken, an immediate site holds its variable's value, and that no
+   site is refused.  It prints nothing, so the output stays the same
    with and without the plugin.  */
 #ifndef ABI_CHECK_H
 #define ABI_CHECK_H
@@ -20,9 +22,55 @@
 #include "../../tools/x86-insn.h"
 
 #ifdef __STATICCALL__
+/* The value of a static key or immediate value of SIZE bytes at VAR,
+   zero-extended as its immediate sites hold it.  */
+static unsigned long long
+value_at (const void *var, int size)
+{
+  switch (size)
+    {
+    case 1: return *(const volatile uint8_t *) var;
+    case 2: return *(const volatile uint16_t *) var;
+    case 4: return *(const volatile uint32_t *) var;
+    default: return *(const volatile uint64_t *) var;
+    }
+}
+
+/* A site of a static key jumps exactly while its branch is taken; an
+   immediate site holds the variable's value.  */
+static int
+check_value_site (const struct static_call_site_info *s)
+{
+  unsigned long long v = value_at (s->var, s->size);
+  if (s->kind == STATIC_CALL_KIND_BRANCH)
+    {
+      int taken = (v != 0) != (s->inverted != 0);
+      return s->length == 5
+	     && (taken ? s->state == STATIC_CALL_SITE_JUMP
+			 && s->calls == s->target
+		       : s->state == STATIC_CALL_SITE_FALLTHROUGH
+			 && !s->calls);
+    }
+  unsigned long long want = s->size == 8 ? v : (uint32_t) v;
+  return s->state == STATIC_CALL_SITE_IMMEDIATE
+	 && (unsigned long long) s->value == want;
+}
+
 static int
 check_one_site (const struct static_call_site_info *s, void *arg)
 {
+  if (s->kind != STATIC_CALL_KIND_CALL)
+    {
+      ++*(int *) arg;
+      if (!check_value_site (s))
+	{
+	  fprintf (stderr, "value site %p of key %s: kind %d, state %d, "
+		   "value %lld, length %d\n", s->addr, s->key, (int) s->kind,
+		   (int) s->state, s->value, s->length);
+	  abort ();
+	}
+      return 0;
+    }
   const void *target = *(void *const *) s->var;
   int reachable = target && sc_x86_rel32_reaches ((unsigned long) s->addr,
 						   (unsigned long) target);
