@@ -1,0 +1,576 @@
+/* Value sites (static keys and immediate values) of a unit written by
+   hand in assembler, as the plugin emits them (runtime/unit-abi.h,
+   version 4): two branch sites of one static key (one inverted, the
+   layout of `__builtin_expect (v, 1)') and five immediate sites of
+   1-, 2-, 4- and 8-byte variables, one of them too short for a movabsq.
+
+   Checks, reading the bytes back: each site reads its variable before
+   registration; registration patches all of them in one batch of 3
+   syncs; __static_call_update_value and the atomic entry points flip
+   and rewrite them with 3 syncs a store; a value that needs movabsq
+   leaves the short site on its load; static_call_for_each_site reports
+   them.  Then a race: reader threads test the key and read the values
+   in loops while the main thread stores new ones (and, under the slow
+   path, its own timer's handler reads them mid-batch: a self-hit).  A
+   reader must see only stored values, and after an update has returned
+   never an older one.  Under the forced slow path the breakpoint
+   handler must have completed branches and reads.  */
+/* { sc-options "-pthread" } */
+/* { sc-run "" } */
+/* { sc-run "STATICCALL_SLOWPATH_US=300" } */
+/* { sc-run "STATICCALL_SLOWPATH_US=300 STATICCALL_BP=trampoline" } */
+#include "sc-test.h"
+#include "../../runtime/unit-abi.h"
+
+#define HIDDEN __attribute__ ((visibility ("hidden")))
+
+HIDDEN _Bool vt_flag;
+HIDDEN uint32_t vt_val32 = 0x15a;
+HIDDEN int64_t vt_val64 = -3;
+HIDDEN int8_t vt_val8 = -2;
+HIDDEN uint16_t vt_val16 = 0x1234;
+
+HIDDEN int vt_branch (void);	/* 1 while vt_flag */
+HIDDEN int vt_branch_inv (void);	/* 1 while !vt_flag */
+HIDDEN uint32_t vt_read32 (void);
+HIDDEN int64_t vt_read64 (void);	/* 10-byte site */
+HIDDEN int64_t vt_read64s (void);	/* 7-byte site */
+HIDDEN int vt_read8 (void);
+HIDDEN unsigned vt_read16 (void);
+HIDDEN extern unsigned char vt_site_b[], vt_site_bi[], vt_dest_b[],
+  vt_dest_bi[], vt_test_b[], vt_test_bi[], vt_site_32[], vt_site_64[],
+  vt_site_64s[], vt_site_8[], vt_site_16[];
+HIDDEN extern const struct sc_unit vt_unit;
+
+/* Each function's site first; GCC's test of the flag out of line.  */
+__asm__ (
+"	.text\n"
+"	.p2align 6\n"
+"	.globl vt_branch, vt_site_b, vt_dest_b, vt_test_b\n"
+"	.hidden vt_branch, vt_site_b, vt_dest_b, vt_test_b\n"
+"vt_branch:\n"
+"vt_site_b:\n"
+"	.byte 0xe9\n"
+"	.long vt_test_b - (vt_site_b + 5)\n"
+"	xorl %eax, %eax\n"
+"	ret\n"
+"vt_dest_b:\n"
+"	movl $1, %eax\n"
+"	ret\n"
+"vt_test_b:\n"
+"	cmpb $0, vt_flag(%rip)\n"
+"	jne vt_dest_b\n"
+"	jmp vt_site_b + 5\n"
+"	.p2align 6\n"
+"	.globl vt_branch_inv, vt_site_bi, vt_dest_bi, vt_test_bi\n"
+"	.hidden vt_branch_inv, vt_site_bi, vt_dest_bi, vt_test_bi\n"
+"vt_branch_inv:\n"
+"vt_site_bi:\n"
+"	.byte 0xe9\n"
+"	.long vt_test_bi - (vt_site_bi + 5)\n"
+"	xorl %eax, %eax\n"
+"	ret\n"
+"vt_dest_bi:\n"
+"	movl $1, %eax\n"
+"	ret\n"
+"vt_test_bi:\n"
+"	cmpb $0, vt_flag(%rip)\n"
+"	je vt_dest_bi\n"
+"	jmp vt_site_bi + 5\n"
+"	.p2align 4\n"
+"	.globl vt_read32, vt_site_32\n"
+"	.hidden vt_read32, vt_site_32\n"
+"vt_read32:\n"
+"vt_site_32:\n"
+"	movl vt_val32(%rip), %r10d\n"
+"	movl %r10d, %eax\n"
+"	ret\n"
+"	.p2align 4\n"
+"	.globl vt_read64, vt_site_64\n"
+"	.hidden vt_read64, vt_site_64\n"
+"vt_read64:\n"
+"vt_site_64:\n"
+"	.byte 0x2e, 0x2e, 0x2e\n"
+"	movq vt_val64(%rip), %rax\n"
+"	ret\n"
+"	.p2align 4\n"
+"	.globl vt_read64s, vt_site_64s\n"
+"	.hidden vt_read64s, vt_site_64s\n"
+"vt_read64s:\n"
+"vt_site_64s:\n"
+"	movq vt_val64(%rip), %r11\n"
+"	movq %r11, %rax\n"
+"	ret\n"
+"	.p2align 4\n"
+"	.globl vt_read8, vt_site_8\n"
+"	.hidden vt_read8, vt_site_8\n"
+"vt_read8:\n"
+"vt_site_8:\n"
+"	movzbl vt_val8(%rip), %ecx\n"
+"	movsbl %cl, %eax\n"
+"	ret\n"
+"	.p2align 4\n"
+"	.globl vt_read16, vt_site_16\n"
+"	.hidden vt_read16, vt_site_16\n"
+"vt_read16:\n"
+"vt_site_16:\n"
+"	movzwl vt_val16(%rip), %edx\n"
+"	movzwl %dx, %eax\n"
+"	ret\n"
+"\n"
+"	.section .rodata\n"
+"vt_name_flag: .string \"vt_flag\"\n"
+"vt_name_32: .string \"vt_val32\"\n"
+"vt_name_64: .string \"vt_val64\"\n"
+"vt_name_8: .string \"vt_val8\"\n"
+"vt_name_16: .string \"vt_val16\"\n"
+"	.data\n"
+"	.p2align 3\n"
+/* var, name, tramp 0, flags: kind | signed | size << 8.  */
+"vt_keys:\n"
+"vt_key_flag: .quad vt_flag, vt_name_flag, 0, 4 | (1 << 8)\n"
+"vt_key_32: .quad vt_val32, vt_name_32, 0, 8 | (4 << 8)\n"
+"vt_key_64: .quad vt_val64, vt_name_64, 0, 8 | 16 | (8 << 8)\n"
+"vt_key_8: .quad vt_val8, vt_name_8, 0, 8 | 16 | (1 << 8)\n"
+"vt_key_16: .quad vt_val16, vt_name_16, 0, 8 | (2 << 8)\n"
+/* site, key | kind, dest, info (each relative to itself).  */
+"vt_vsites:\n"
+"	.long vt_site_b - ., vt_key_flag - ., vt_dest_b - ., vt_test_b - .\n"
+"	.long vt_site_bi - ., vt_key_flag - . + 1, vt_dest_bi - .,"
+" vt_test_bi - .\n"
+"	.long vt_site_32 - ., vt_key_32 - . + 2, 0, 7 | (10 << 8)\n"
+"	.long vt_site_64 - ., vt_key_64 - . + 2, 0, 10 | (1 << 12)\n"
+"	.long vt_site_64s - ., vt_key_64 - . + 2, 0, 7 | (11 << 8) | (1 << 12)\n"
+"	.long vt_site_8 - ., vt_key_8 - . + 2, 0, 7 | (1 << 8)\n"
+"	.long vt_site_16 - ., vt_key_16 - . + 2, 0, 7 | (2 << 8)\n"
+"	.globl vt_unit\n"
+"	.hidden vt_unit\n"
+"	.p2align 3\n"
+"vt_unit:\n"
+"	.long 4, 0, 5, 0\n"
+"	.quad 0, vt_keys\n"
+"	.long 7, 0\n"
+"	.quad vt_vsites\n"
+"	.text\n");
+
+void __static_call_register_object (const struct sc_unit *const *,
+				    const struct sc_unit *const *,
+				    const struct sc_unit *const *);
+void __static_call_update_value (void *, uint64_t, unsigned);
+uint8_t __static_call_atomic_exchange_1 (volatile void *, uint8_t, int);
+void __static_call_atomic_store_2 (volatile void *, uint16_t, int);
+_Bool __static_call_atomic_compare_exchange_4 (volatile void *, void *,
+					      uint32_t, _Bool, int, int);
+void __static_call_atomic_store_8 (volatile void *, uint64_t, int);
+
+static const struct sc_unit *const units[1] = { &vt_unit };
+
+/* Whether SITE holds `mov $V, %REG' of LEN bytes (V as the register
+   gets it).  */
+static int
+holds_imm (const unsigned char *site, unsigned len, unsigned reg, int wide,
+	   unsigned long v)
+{
+  unsigned r;
+  int w;
+  unsigned long got;
+  return sc_x86_decode_mov_imm (site, len, &r, &w, &got) && r == reg
+	 && w == wide && got == v;
+}
+
+static int
+holds_load (const unsigned char *site, unsigned len, const void *var)
+{
+  unsigned r;
+  int w;
+  unsigned long from;
+  return sc_x86_decode_rip_load (site, len, (unsigned long) site, &r, &w,
+				 &from)
+	 && from == (unsigned long) var;
+}
+
+static int
+jumps_to (const unsigned char *site, const void *to)
+{
+  return sc_x86_rel32_dest (site, NULL) == to;
+}
+
+/* The bytes every site must hold while the variables hold what they
+   do, all patched (except the short 8-byte site when its value needs
+   movabsq).  */
+static void
+check_bytes (void)
+{
+  CHECK (vt_flag ? jumps_to (vt_site_b, vt_dest_b)
+		 : sc_x86_is_nop5 (vt_site_b));
+  CHECK (!vt_flag ? jumps_to (vt_site_bi, vt_dest_bi)
+		  : sc_x86_is_nop5 (vt_site_bi));
+  CHECK (holds_imm (vt_site_32, 7, 10, 0, vt_val32));
+  CHECK (holds_imm (vt_site_64, 10, 0, 1, (unsigned long) vt_val64));
+  if (vt_val64 == (int32_t) vt_val64)
+    CHECK (holds_imm (vt_site_64s, 7, 11, 1, (unsigned long) vt_val64));
+  else
+    CHECK (holds_load (vt_site_64s, 7, &vt_val64));
+  CHECK (holds_imm (vt_site_8, 7, 1, 0, (uint8_t) vt_val8));
+  CHECK (holds_imm (vt_site_16, 7, 2, 0, vt_val16));
+}
+
+static void
+check_reads (void)
+{
+  CHECK (vt_branch () == vt_flag);
+  CHECK (vt_branch_inv () == !vt_flag);
+  CHECK (vt_read32 () == vt_val32);
+  CHECK (vt_read64 () == vt_val64);
+  CHECK (vt_read64s () == vt_val64);
+  CHECK (vt_read8 () == vt_val8);
+  CHECK (vt_read16 () == vt_val16);
+}
+
+struct census
+{
+  int n[4];
+  int bad;
+};
+
+static int
+count_site (const struct static_call_site_info *s, void *arg)
+{
+  struct census *c = arg;
+  if (s->kind == STATIC_CALL_KIND_BRANCH)
+    {
+      c->n[0]++;
+      int taken = s->inverted ? !vt_flag : vt_flag;
+      if (s->var != &vt_flag || s->length != 5
+	  || s->state != (taken ? STATIC_CALL_SITE_JUMP
+			  : STATIC_CALL_SITE_FALLTHROUGH)
+	  || s->value != taken
+	  || s->target != (s->inverted ? vt_dest_bi : vt_dest_b))
+	c->bad++;
+    }
+  else if (s->kind == STATIC_CALL_KIND_IMMEDIATE)
+    {
+      c->n[1]++;
+      if (s->addr == vt_site_64s && vt_val64 != (int32_t) vt_val64)
+	{
+	  c->n[2]++;
+	  if (s->state != STATIC_CALL_SITE_UNPATCHED
+	      || s->value != vt_val64)
+	    c->bad++;
+	}
+      else if (s->state != STATIC_CALL_SITE_IMMEDIATE)
+	c->bad++;
+      if (s->addr == vt_site_8 && s->value != vt_val8)
+	c->bad++;
+      if (s->addr == vt_site_64 && (s->value != vt_val64 || s->length != 10))
+	c->bad++;
+    }
+  else
+    c->n[3]++;
+  return 0;
+}
+
+static void
+check_census (int short_unpatched)
+{
+  struct census c = { { 0 }, 0 };
+  static_call_for_each_site (count_site, &c);
+  CHECK (c.n[0] == 2 && c.n[1] == 5 && c.n[2] == short_unpatched
+	 && c.n[3] == 0 && c.bad == 0);
+}
+
+/* One store through the entry point: one batch, 3 syncs.  */
+static void
+store (void *var, uint64_t v, unsigned size)
+{
+  struct static_call_stats a, b;
+  static_call_get_stats (&a);
+  __static_call_update_value (var, v, size);
+  static_call_get_stats (&b);
+  CHECK (__static_call_last_status () == 0);
+  CHECK (b.value_updates == a.value_updates + 1);
+  CHECK (b.syncs - a.syncs == 3 * (b.batches - a.batches));
+  CHECK (b.batches - a.batches <= 1);
+}
+
+/* ---- Mid-batch hits ------------------------------------------------- */
+
+/* Under the slow path: a thread that sees the breakpoint on a site
+   runs it; the variable was stored before the breakpoint was written
+   and nothing stores it again until the thread is done, so what the
+   handler (or the finished site) gives must be the new value's.  */
+struct hit
+{
+  int b, bi;
+  uint32_t v32;
+  int seen_b, seen_32;
+};
+
+static int
+wait_int3 (volatile const unsigned char *site)
+{
+  double end = sc_test_now () + 2.0;
+  while (*site != 0xcc)
+    if (sc_test_now () > end)
+      return 0;
+  return 1;
+}
+
+static void *
+hitter (void *arg)
+{
+  struct hit *h = arg;
+  if ((h->seen_b = wait_int3 (vt_site_bi)))
+    {
+      h->bi = vt_branch_inv ();
+      h->b = vt_branch ();
+    }
+  if ((h->seen_32 = wait_int3 (vt_site_32)))
+    h->v32 = vt_read32 ();
+  return NULL;
+}
+
+static void
+hit_mid_batch (void)
+{
+  struct static_call_stats a, b;
+  static_call_get_stats (&a);
+  int seen = 0;
+  for (int round = 0; round < 10; round++)
+    {
+      struct hit h = { -1, -1, 0, 0, 0 };
+      pthread_t t;
+      CHECK (pthread_create (&t, NULL, hitter, &h) == 0);
+      /* Let it spin first.  */
+      sc_test_sleep_ns (2000000);
+      int flag = !vt_flag;
+      uint32_t v = vt_val32 + 0x100;
+      __static_call_update_value (&vt_flag, flag, 1);
+      __static_call_update_value (&vt_val32, v, 4);
+      pthread_join (t, NULL);
+      if (h.seen_b)
+	CHECK (h.b == flag && h.bi == !flag);
+      if (h.seen_32)
+	CHECK (h.v32 == v);
+      seen += h.seen_b + h.seen_32;
+    }
+  static_call_get_stats (&b);
+  printf ("%d sites run under their breakpoint, %lu by the handler\n",
+	  seen, b.bp_value - a.bp_value);
+  CHECK (b.bp_value > a.bp_value);
+}
+
+/* ---- The race ------------------------------------------------------- */
+
+/* Values stored into vt_val32 and vt_val64: the Nth is N << 8 | 0x5a
+   and N * 0x100000001 (movabsq at the long site, a load at the short
+   one, for N > 0).  The updater announces N before it stores it and
+   says it done once the update has returned; a reader that saw DONE
+   before reading must read at least that, and never more than what was
+   announced after.  The flag is N & 1.  */
+static _Atomic uint64_t announced, done;
+static atomic_int stop, wrong;
+static atomic_ulong reads;
+
+static void
+check_one (uint64_t d, uint64_t n, uint64_t a, const char *what)
+{
+  if (n < d || n > a)
+    {
+      if (atomic_fetch_add (&wrong, 1) < 5)
+	fprintf (stderr, "%s read %llu, done %llu, announced %llu\n", what,
+		 (unsigned long long) n, (unsigned long long) d,
+		 (unsigned long long) a);
+    }
+}
+
+static void
+read_all (void)
+{
+  uint64_t d = atomic_load (&done);
+  uint32_t v32 = vt_read32 ();
+  int64_t v64 = vt_read64 ();
+  int64_t v64s = vt_read64s ();
+  int b = vt_branch (), bi = vt_branch_inv ();
+  uint64_t a = atomic_load (&announced);
+  if ((v32 & 0xff) != 0x5a || (uint64_t) v64 % 0x100000001ull
+      || (uint64_t) v64s % 0x100000001ull)
+    {
+      if (atomic_fetch_add (&wrong, 1) < 5)
+	fprintf (stderr, "never stored: %#x %#llx %#llx\n", v32,
+		 (unsigned long long) v64, (unsigned long long) v64s);
+      return;
+    }
+  check_one (d, v32 >> 8, a, "vt_read32");
+  check_one (d, (uint64_t) v64 / 0x100000001ull, a, "vt_read64");
+  check_one (d, (uint64_t) v64s / 0x100000001ull, a, "vt_read64s");
+  /* No update started or finished meanwhile: the flag is D's.  */
+  if (d == a && a == atomic_load (&announced) && a == atomic_load (&done)
+      && (b != (int) (d & 1) || bi != !(d & 1)))
+    {
+      if (atomic_fetch_add (&wrong, 1) < 5)
+	fprintf (stderr, "branch %d, inverted %d, with the flag %d\n", b, bi,
+		 (int) (d & 1));
+    }
+}
+
+static void *
+reader (void *arg)
+{
+  while (!atomic_load (&stop))
+    {
+      read_all ();
+      atomic_fetch_add_explicit (&reads, 1, memory_order_relaxed);
+    }
+  return NULL;
+}
+
+static atomic_int in_handler;
+
+static void
+on_timer (int sig)
+{
+  read_all ();
+  atomic_fetch_add (&in_handler, 1);
+}
+
+static void
+race (int slow)
+{
+  __static_call_update_value (&vt_val32, 0x5a, 4);
+  __static_call_update_value (&vt_val64, 0, 8);
+  __static_call_update_value (&vt_flag, 0, 1);
+  pthread_t t[2];
+  for (int i = 0; i < 2; i++)
+    CHECK (pthread_create (&t[i], NULL, reader, NULL) == 0);
+  timer_t timer = 0;
+  if (slow)
+    {
+      struct sigaction sa;
+      memset (&sa, 0, sizeof sa);
+      sa.sa_handler = on_timer;
+      sigaction (SIGALRM, &sa, NULL);
+      timer = sc_test_thread_timer (SIGALRM, 1000000L);
+    }
+  const char *ms_env = getenv ("SC_STRESS_MS");
+  double ms = ms_env ? atof (ms_env) : 300;
+  double end = sc_test_now () + ms / 1000;
+  struct static_call_stats before, after;
+  static_call_get_stats (&before);
+  uint64_t n = 0;
+  while (sc_test_now () < end && n < 1000000)
+    {
+      n++;
+      atomic_store (&announced, n);
+      /* One key a batch, in turn: the reads always see a mix.  */
+      if (n % 3 == 0)
+	__static_call_update_value (&vt_flag, n & 1, 1);
+      else if (n % 3 == 1)
+	__static_call_update_value (&vt_val32, n << 8 | 0x5a, 4);
+      else
+	__static_call_atomic_store_8 (&vt_val64, n * 0x100000001ull, 5);
+      /* The others take the new N too, before it is said done.  */
+      if (n % 3 != 0 && (n & 1) != vt_flag)
+	__static_call_update_value (&vt_flag, n & 1, 1);
+      if (n % 3 != 1)
+	__static_call_update_value (&vt_val32, n << 8 | 0x5a, 4);
+      if (n % 3 != 2)
+	__static_call_update_value (&vt_val64, n * 0x100000001ull, 8);
+      atomic_store (&done, n);
+    }
+  if (slow)
+    timer_delete (timer);
+  atomic_store (&stop, 1);
+  for (int i = 0; i < 2; i++)
+    pthread_join (t[i], NULL);
+  static_call_get_stats (&after);
+  printf ("%llu rounds, %lu reads, %d in the updater's handler: "
+	  "%lu branches and reads by the handler, %lu self-hits, "
+	  "%d wrong\n",
+	  (unsigned long long) n, atomic_load (&reads),
+	  atomic_load (&in_handler), after.bp_value - before.bp_value,
+	  after.bp_self - before.bp_self, atomic_load (&wrong));
+  CHECK (atomic_load (&wrong) == 0);
+  CHECK (after.syncs - before.syncs == 3 * (after.batches - before.batches));
+  if (slow)
+    {
+      /* Every batch holds its breakpoints 300 us: the readers hit them,
+	 and so does the updater's own handler now and then.  */
+      CHECK (after.bp_value > before.bp_value);
+      CHECK (after.bp_self > before.bp_self || atomic_load (&in_handler)
+	     < 20);
+    }
+  check_bytes ();
+  check_reads ();
+}
+
+int
+main (void)
+{
+  const char *slow = getenv ("STATICCALL_SLOWPATH_US");
+
+  /* Unregistered: the compiled forms, which read memory.  */
+  CHECK (jumps_to (vt_site_b, vt_test_b) && jumps_to (vt_site_bi, vt_test_bi));
+  CHECK (holds_load (vt_site_32, 7, &vt_val32)
+	 && holds_load (vt_site_64, 10, &vt_val64)
+	 && holds_load (vt_site_64s, 7, &vt_val64)
+	 && holds_load (vt_site_8, 7, &vt_val8)
+	 && holds_load (vt_site_16, 7, &vt_val16));
+  check_reads ();
+  vt_flag = 1;
+  check_reads ();
+  vt_flag = 0;
+
+  struct static_call_stats a, b;
+  static_call_get_stats (&a);
+  __static_call_register_object (units, units + 1, units);
+  static_call_get_stats (&b);
+  /* All seven in one batch.  */
+  CHECK (b.batches == a.batches + 1 && b.syncs == a.syncs + 3);
+  CHECK (b.branch_sites_patched - a.branch_sites_patched == 2);
+  CHECK (b.imm_sites_patched - a.imm_sites_patched == 5);
+  CHECK (b.conflicts == a.conflicts);
+  check_bytes ();
+  check_reads ();
+  check_census (0);
+
+  store (&vt_flag, 1, 1);
+  check_bytes ();
+  check_reads ();
+  store (&vt_val32, 0xdeadbeef, 4);
+  store (&vt_val8, (uint8_t) -100, 1);
+  store (&vt_val16, 0xfffe, 2);
+  check_bytes ();
+  check_reads ();
+  /* movabsq at the long site; the short one goes back to its load.  */
+  static_call_get_stats (&a);
+  store (&vt_val64, 0x123456789abcdefull, 8);
+  static_call_get_stats (&b);
+  CHECK (b.unreachable == a.unreachable + 1);
+  check_bytes ();
+  check_reads ();
+  check_census (1);
+  store (&vt_val64, (uint64_t) -7, 8);
+  check_bytes ();
+  check_reads ();
+  check_census (0);
+
+  /* The atomic builtins' entry points.  */
+  CHECK (__static_call_atomic_exchange_1 (&vt_flag, 0, 5) == 1);
+  check_bytes ();
+  check_reads ();
+  uint32_t want = 1;
+  CHECK (!__static_call_atomic_compare_exchange_4 (&vt_val32, &want, 5, 0,
+						    5, 5));
+  CHECK (want == 0xdeadbeef);
+  CHECK (__static_call_atomic_compare_exchange_4 (&vt_val32, &want, 5, 0,
+						   5, 5));
+  __static_call_atomic_store_2 (&vt_val16, 77, 5);
+  check_bytes ();
+  check_reads ();
+
+  if (slow && atoi (slow) > 0)
+    hit_mid_batch ();
+  race (slow && atoi (slow) > 0);
+  return 0;
+}
