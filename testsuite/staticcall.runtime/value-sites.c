@@ -19,6 +19,8 @@
 /* { sc-run "" } */
 /* { sc-run "STATICCALL_SLOWPATH_US=300" } */
 /* { sc-run "STATICCALL_SLOWPATH_US=300 STATICCALL_BP=trampoline" } */
+#include <errno.h>
+
 #include "sc-test.h"
 #include "../../runtime/unit-abi.h"
 
@@ -41,6 +43,9 @@ HIDDEN extern unsigned char vt_site_b[], vt_site_bi[], vt_dest_b[],
   vt_dest_bi[], vt_test_b[], vt_test_bi[], vt_site_32[], vt_site_64[],
   vt_site_64s[], vt_site_8[], vt_site_16[];
 HIDDEN extern const struct sc_unit vt_unit;
+HIDDEN extern const struct sc_unit *const vt_unit_ptr[];
+HIDDEN extern const struct sc_unit *const __start___static_call_units[];
+HIDDEN extern const struct sc_unit *const __stop___static_call_units[];
 
 /* Each function's site first; GCC's test of the flag out of line.  */
 __asm__ (
@@ -151,6 +156,13 @@ __asm__ (
 "	.quad 0, vt_keys\n"
 "	.long 7, 0\n"
 "	.quad vt_vsites\n"
+/* The unit's pointer, where the linker bounds the object's units.  */
+"	.section " SC_UNITS_SECTION ",\"aw\"\n"
+"	.p2align 3\n"
+"	.globl vt_unit_ptr\n"
+"	.hidden vt_unit_ptr\n"
+"vt_unit_ptr:\n"
+"	.quad vt_unit\n"
 "	.text\n");
 
 void __static_call_register_object (const struct sc_unit *const *,
@@ -162,8 +174,6 @@ void __static_call_atomic_store_2 (volatile void *, uint16_t, int);
 _Bool __static_call_atomic_compare_exchange_4 (volatile void *, void *,
 					      uint32_t, _Bool, int, int);
 void __static_call_atomic_store_8 (volatile void *, uint64_t, int);
-
-static const struct sc_unit *const units[1] = { &vt_unit };
 
 /* Whether SITE holds `mov $V, %REG' of LEN bytes (V as the register
    gets it).  */
@@ -291,6 +301,63 @@ store (void *var, uint64_t v, unsigned size)
   CHECK (b.value_updates == a.value_updates + 1);
   CHECK (b.syncs - a.syncs == 3 * (b.batches - a.batches));
   CHECK (b.batches - a.batches <= 1);
+}
+
+/* ---- Foreign bytes ---------------------------------------------------- */
+
+static int
+refused (const struct static_call_site_info *s, void *arg)
+{
+  return s->addr == arg && s->state == STATIC_CALL_SITE_REFUSED;
+}
+
+/* As for calls: an immediate rewritten under another's breakpoint
+   (byte 0 stays); a branch whose byte 0 would change left for a later
+   update; other bytes not the runtime's refused for good.  */
+static void
+conflicts (void)
+{
+  struct static_call_stats a, b;
+  unsigned char int3 = 0xcc, byte0 = vt_site_16[0];
+  static_call_get_stats (&a);
+  sc_test_poke (vt_site_16, &int3, 1);
+  vt_val16 = 0;		/* not through the runtime: for the check */
+  __static_call_update_value (&vt_val16, 4242, 2);
+  CHECK (__static_call_last_status () == 0);
+  static_call_get_stats (&b);
+  CHECK (b.foreign_int3 == a.foreign_int3 + 1);
+  CHECK (vt_site_16[0] == 0xcc);
+  sc_test_poke (vt_site_16, &byte0, 1);
+  CHECK (holds_imm (vt_site_16, 7, 2, 0, 4242) && vt_read16 () == 4242);
+
+  byte0 = vt_site_b[0];
+  static_call_get_stats (&a);
+  sc_test_poke (vt_site_b, &int3, 1);
+  __static_call_update_value (&vt_flag, !vt_flag, 1);
+  CHECK (__static_call_last_status () == -EBUSY);
+  static_call_get_stats (&b);
+  CHECK (b.conflicts == a.conflicts + 1);
+  CHECK (vt_site_b[0] == 0xcc);
+  /* The breakpoint's owner puts the old byte back: the site is ours
+     again, and the next update patches it.  */
+  sc_test_poke (vt_site_b, &byte0, 1);
+  __static_call_update_value (&vt_flag, !vt_flag, 1);
+  __static_call_update_value (&vt_flag, !vt_flag, 1);
+  CHECK (__static_call_last_status () == 0);
+  check_reads ();
+
+  /* Someone else's immediate: never touched again.  */
+  unsigned char other[7];
+  CHECK (sc_x86_encode_mov_imm (other, 7, 1, 0, 99));
+  sc_test_poke (vt_site_8, other, 7);
+  static_call_get_stats (&a);
+  __static_call_update_value (&vt_val8, 5, 1);
+  CHECK (__static_call_last_status () == -EBUSY);
+  __static_call_update_value (&vt_val8, 6, 1);
+  static_call_get_stats (&b);
+  CHECK (b.conflicts == a.conflicts + 1);
+  CHECK (!memcmp (vt_site_8, other, 7));
+  CHECK (static_call_for_each_site (refused, vt_site_8));
 }
 
 /* ---- Mid-batch hits ------------------------------------------------- */
@@ -523,7 +590,9 @@ main (void)
 
   struct static_call_stats a, b;
   static_call_get_stats (&a);
-  __static_call_register_object (units, units + 1, units);
+  CHECK (vt_unit_ptr[0] == &vt_unit);
+  __static_call_register_object (__start___static_call_units,
+				 __stop___static_call_units, vt_unit_ptr);
   static_call_get_stats (&b);
   /* All seven in one batch.  */
   CHECK (b.batches == a.batches + 1 && b.syncs == a.syncs + 3);
@@ -572,5 +641,6 @@ main (void)
   if (slow && atoi (slow) > 0)
     hit_mid_batch ();
   race (slow && atoi (slow) > 0);
+  conflicts ();
   return 0;
 }
