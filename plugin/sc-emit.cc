@@ -320,7 +320,7 @@ sc_emit_finish_unit (void *, void *)
   fprintf (f, "\t.section\t.data.rel.local,\"aw\"\n\t.balign\t8\n"
 	   ".LSC_unit:\n\t.long\t%d, %u, %u, %d\n"
 	   "\t.quad\t.LSC_sites\n\t.quad\t.LSC_keys\n",
-	   any_deref ? SC_UNIT_ABI_VERSION : SC_UNIT_ABI_VERSION_PLAIN,
+	   any_deref ? SC_UNIT_ABI_VERSION_DEREF : SC_UNIT_ABI_VERSION_PLAIN,
 	   sites.length (), n_tramps, unit_flags);
 
   /* The unit's pointer among its object's.  The bounds are hidden, so
