@@ -198,7 +198,10 @@ complete_call (ucontext_t *uc, const struct sc_batch *b,
       return;
     }
   /* A thread without an rseq registration would never be moved out of
-     a stub, so it could still be inside one when the stub is reused.  */
+     a stub, so it could still be inside one when the stub is reused.
+     Only a call pushes: a value site's jump or register set (and a NOP,
+     a `ret', a clearing of %rax) writes no stack and is done here on
+     both paths, by emulate_call.  */
   if (!sc_kind_tail (p->kind) && p->op == SC_PATCH_GO
       && path == SC_BP_TRAMPOLINE
       && sc_rseq_registered () && getpid () == b->pid)

@@ -16,6 +16,7 @@
    never an older one.  Under the forced slow path the breakpoint
    handler must have completed branches and reads.  */
 /* { sc-options "-pthread" } */
+/* { sc-valgrind } */
 /* { sc-run "" } */
 /* { sc-run "STATICCALL_SLOWPATH_US=300" } */
 /* { sc-run "STATICCALL_SLOWPATH_US=300 STATICCALL_BP=trampoline" } */
