@@ -2,7 +2,9 @@
    hand in assembler, as the plugin emits them (runtime/unit-abi.h,
    version 4): two branch sites of one static key (one inverted, the
    layout of `__builtin_expect (v, 1)') and five immediate sites of
-   1-, 2-, 4- and 8-byte variables, one of them too short for a movabsq.
+   1-, 2-, 4- and 8-byte variables, one of them too short for a movabsq
+   and one a jmp to an out-of-line load (the form for another object's
+   variable); a module (value-sites-mod.c) has a site of the same key.
 
    Checks, reading the bytes back: each site reads its variable before
    registration; registration patches all of them in one batch of 3
@@ -14,12 +16,17 @@
    path, its own timer's handler reads them mid-batch: a self-hit).  A
    reader must see only stored values, and after an update has returned
    never an older one.  Under the forced slow path the breakpoint
-   handler must have completed branches and reads.  */
-/* { sc-options "-pthread" } */
+   handler must have completed branches and reads.  The module's site,
+   once dlopen'ed, is patched with the executable's in one batch; after
+   dlclose the key still patches the executable's sites.  Last, foreign
+   bytes on sites.  */
+/* { sc-options "-pthread -rdynamic" } */
+/* { sc-module "value-sites-mod.c" } */
 /* { sc-valgrind } */
 /* { sc-run "" } */
 /* { sc-run "STATICCALL_SLOWPATH_US=300" } */
 /* { sc-run "STATICCALL_SLOWPATH_US=300 STATICCALL_BP=trampoline" } */
+#include <dlfcn.h>
 #include <errno.h>
 
 #include "sc-test.h"
@@ -28,7 +35,8 @@
 #define HIDDEN __attribute__ ((visibility ("hidden")))
 
 HIDDEN _Bool vt_flag;
-HIDDEN uint32_t vt_val32 = 0x15a;
+/* Also the module's: exported (-rdynamic).  */
+uint32_t vt_val32 = 0x15a;
 HIDDEN int64_t vt_val64 = -3;
 HIDDEN int8_t vt_val8 = -2;
 HIDDEN uint16_t vt_val16 = 0x1234;
@@ -36,12 +44,14 @@ HIDDEN uint16_t vt_val16 = 0x1234;
 HIDDEN int vt_branch (void);	/* 1 while vt_flag */
 HIDDEN int vt_branch_inv (void);	/* 1 while !vt_flag */
 HIDDEN uint32_t vt_read32 (void);
+HIDDEN uint32_t vt_read32o (void);	/* out of line */
 HIDDEN int64_t vt_read64 (void);	/* 10-byte site */
 HIDDEN int64_t vt_read64s (void);	/* 7-byte site */
 HIDDEN int vt_read8 (void);
 HIDDEN unsigned vt_read16 (void);
 HIDDEN extern unsigned char vt_site_b[], vt_site_bi[], vt_dest_b[],
-  vt_dest_bi[], vt_test_b[], vt_test_bi[], vt_site_32[], vt_site_64[],
+  vt_dest_bi[], vt_test_b[], vt_test_bi[], vt_site_32[], vt_site_32o[],
+  vt_ool_32[], vt_site_64[],
   vt_site_64s[], vt_site_8[], vt_site_16[];
 HIDDEN extern const struct sc_unit vt_unit;
 HIDDEN extern const struct sc_unit *const vt_unit_ptr[];
@@ -91,6 +101,19 @@ __asm__ (
 "	movl vt_val32(%rip), %r10d\n"
 "	movl %r10d, %eax\n"
 "	ret\n"
+"	.p2align 4\n"
+"	.globl vt_read32o, vt_site_32o, vt_ool_32\n"
+"	.hidden vt_read32o, vt_site_32o, vt_ool_32\n"
+"vt_read32o:\n"
+"vt_site_32o:\n"
+"	.byte 0x2e, 0x2e, 0xe9\n"
+"	.long vt_ool_32 - (vt_site_32o + 7)\n"
+"vt_back_32:\n"
+"	movl %r10d, %eax\n"
+"	ret\n"
+"vt_ool_32:\n"
+"	movl vt_val32(%rip), %r10d\n"
+"	jmp vt_back_32\n"
 "	.p2align 4\n"
 "	.globl vt_read64, vt_site_64\n"
 "	.hidden vt_read64, vt_site_64\n"
@@ -145,6 +168,7 @@ __asm__ (
 "	.long vt_site_bi - ., vt_key_flag - . + 1, vt_dest_bi - .,"
 " vt_test_bi - .\n"
 "	.long vt_site_32 - ., vt_key_32 - . + 2, 0, 7 | (10 << 8)\n"
+"	.long vt_site_32o - ., vt_key_32 - . + 2, 0, 7 | (10 << 8)\n"
 "	.long vt_site_64 - ., vt_key_64 - . + 2, 0, 10 | (1 << 12)\n"
 "	.long vt_site_64s - ., vt_key_64 - . + 2, 0, 7 | (11 << 8) | (1 << 12)\n"
 "	.long vt_site_8 - ., vt_key_8 - . + 2, 0, 7 | (1 << 8)\n"
@@ -155,7 +179,7 @@ __asm__ (
 "vt_unit:\n"
 "	.long 4, 0, 5, 0\n"
 "	.quad 0, vt_keys\n"
-"	.long 7, 0\n"
+"	.long 8, 0\n"
 "	.quad vt_vsites\n"
 /* The unit's pointer, where the linker bounds the object's units.  */
 "	.section " SC_UNITS_SECTION ",\"aw\"\n"
@@ -217,6 +241,7 @@ check_bytes (void)
   CHECK (!vt_flag ? jumps_to (vt_site_bi, vt_dest_bi)
 		  : sc_x86_is_nop5 (vt_site_bi));
   CHECK (holds_imm (vt_site_32, 7, 10, 0, vt_val32));
+  CHECK (holds_imm (vt_site_32o, 7, 10, 0, vt_val32));
   CHECK (holds_imm (vt_site_64, 10, 0, 1, (unsigned long) vt_val64));
   if (vt_val64 == (int32_t) vt_val64)
     CHECK (holds_imm (vt_site_64s, 7, 11, 1, (unsigned long) vt_val64));
@@ -232,6 +257,7 @@ check_reads (void)
   CHECK (vt_branch () == vt_flag);
   CHECK (vt_branch_inv () == !vt_flag);
   CHECK (vt_read32 () == vt_val32);
+  CHECK (vt_read32o () == vt_val32);
   CHECK (vt_read64 () == vt_val64);
   CHECK (vt_read64s () == vt_val64);
   CHECK (vt_read8 () == vt_val8);
@@ -286,7 +312,7 @@ check_census (int short_unpatched)
 {
   struct census c = { { 0 }, 0 };
   static_call_for_each_site (count_site, &c);
-  CHECK (c.n[0] == 2 && c.n[1] == 5 && c.n[2] == short_unpatched
+  CHECK (c.n[0] == 2 && c.n[1] == 6 && c.n[2] == short_unpatched
 	 && c.n[3] == 0 && c.bad == 0);
 }
 
@@ -302,6 +328,48 @@ store (void *var, uint64_t v, unsigned size)
   CHECK (b.value_updates == a.value_updates + 1);
   CHECK (b.syncs - a.syncs == 3 * (b.batches - a.batches));
   CHECK (b.batches - a.batches <= 1);
+}
+
+/* ---- A key shared with a module ------------------------------------- */
+
+static void
+shared_key (void)
+{
+  const char *path = getenv ("SC_MODULE");
+  CHECK (path);
+  struct static_call_stats a, b;
+  static_call_get_stats (&a);
+  void *h = dlopen (path, RTLD_NOW);
+  CHECK (h);
+  static_call_get_stats (&b);
+  /* Its site, patched when it registered: one batch.  */
+  CHECK (b.batches == a.batches + 1 && b.syncs == a.syncs + 3
+	 && b.imm_sites_patched == a.imm_sites_patched + 1);
+  uint32_t (*rd) (void) = (uint32_t (*) (void)) dlsym (h, "vm_read32");
+  const unsigned char *(*site) (void)
+    = (const unsigned char *(*) (void)) dlsym (h, "vm_site_addr");
+  CHECK (rd && site);
+  CHECK (holds_imm (site (), 7, 10, 0, vt_val32) && rd () == vt_val32);
+
+  /* One key: the module's site and the executable's two in one
+     batch.  */
+  static_call_get_stats (&a);
+  __static_call_update_value (&vt_val32, 0x77, 4);
+  static_call_get_stats (&b);
+  CHECK (b.batches == a.batches + 1 && b.syncs == a.syncs + 3
+	 && b.imm_sites_patched == a.imm_sites_patched + 3);
+  CHECK (holds_imm (site (), 7, 10, 0, 0x77) && rd () == 0x77);
+  check_bytes ();
+  check_reads ();
+
+  CHECK (dlclose (h) == 0);
+  static_call_get_stats (&a);
+  __static_call_update_value (&vt_val32, 0x78, 4);
+  CHECK (__static_call_last_status () == 0);
+  static_call_get_stats (&b);
+  CHECK (b.imm_sites_patched == a.imm_sites_patched + 2);
+  check_bytes ();
+  check_reads ();
 }
 
 /* ---- Foreign bytes ---------------------------------------------------- */
@@ -456,12 +524,13 @@ static void
 read_all (void)
 {
   uint64_t d = atomic_load (&done);
-  uint32_t v32 = vt_read32 ();
+  uint32_t v32 = vt_read32 (), v32o = vt_read32o ();
   int64_t v64 = vt_read64 ();
   int64_t v64s = vt_read64s ();
   int b = vt_branch (), bi = vt_branch_inv ();
   uint64_t a = atomic_load (&announced);
-  if ((v32 & 0xff) != 0x5a || (uint64_t) v64 % 0x100000001ull
+  if ((v32 & 0xff) != 0x5a || (v32o & 0xff) != 0x5a
+      || (uint64_t) v64 % 0x100000001ull
       || (uint64_t) v64s % 0x100000001ull)
     {
       if (atomic_fetch_add (&wrong, 1) < 5)
@@ -470,6 +539,7 @@ read_all (void)
       return;
     }
   check_one (d, v32 >> 8, a, "vt_read32");
+  check_one (d, v32o >> 8, a, "vt_read32o");
   check_one (d, (uint64_t) v64 / 0x100000001ull, a, "vt_read64");
   check_one (d, (uint64_t) v64s / 0x100000001ull, a, "vt_read64s");
   /* No update started or finished meanwhile: the flag is D's.  */
@@ -579,6 +649,8 @@ main (void)
 
   /* Unregistered: the compiled forms, which read memory.  */
   CHECK (jumps_to (vt_site_b, vt_test_b) && jumps_to (vt_site_bi, vt_test_bi));
+  CHECK (sc_x86_is_jmp_rel32 (vt_site_32o + 2)
+	 && sc_x86_rel32_dest (vt_site_32o + 2, NULL) == vt_ool_32);
   CHECK (holds_load (vt_site_32, 7, &vt_val32)
 	 && holds_load (vt_site_64, 10, &vt_val64)
 	 && holds_load (vt_site_64s, 7, &vt_val64)
@@ -595,10 +667,10 @@ main (void)
   __static_call_register_object (__start___static_call_units,
 				 __stop___static_call_units, vt_unit_ptr);
   static_call_get_stats (&b);
-  /* All seven in one batch.  */
+  /* All eight in one batch.  */
   CHECK (b.batches == a.batches + 1 && b.syncs == a.syncs + 3);
   CHECK (b.branch_sites_patched - a.branch_sites_patched == 2);
-  CHECK (b.imm_sites_patched - a.imm_sites_patched == 5);
+  CHECK (b.imm_sites_patched - a.imm_sites_patched == 6);
   CHECK (b.conflicts == a.conflicts);
   check_bytes ();
   check_reads ();
@@ -642,6 +714,7 @@ main (void)
   if (slow && atoi (slow) > 0)
     hit_mid_batch ();
   race (slow && atoi (slow) > 0);
+  shared_key ();
   conflicts ();
   return 0;
 }
