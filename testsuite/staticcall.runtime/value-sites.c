@@ -26,6 +26,7 @@
 /* { sc-run "" } */
 /* { sc-run "STATICCALL_SLOWPATH_US=300" } */
 /* { sc-run "STATICCALL_SLOWPATH_US=300 STATICCALL_BP=trampoline" } */
+/* { sc-run "STATICCALL_SLOWPATH_US=300 STATICCALL_WRITER=mprotect" } */
 #include <dlfcn.h>
 #include <errno.h>
 
@@ -372,6 +373,28 @@ shared_key (void)
   check_reads ();
 }
 
+/* A child of fork patches its own copy of the code; the parent's
+   stays.  */
+static void
+in_child (void)
+{
+  uint32_t before = vt_val32;
+  pid_t pid = fork ();
+  CHECK (pid >= 0);
+  if (pid == 0)
+    {
+      __static_call_update_value (&vt_val32, 0x99, 4);
+      _exit (__static_call_last_status () == 0
+	     && holds_imm (vt_site_32, 7, 10, 0, 0x99)
+	     && vt_read32 () == 0x99 && vt_read32o () == 0x99 ? 0 : 1);
+    }
+  int status;
+  CHECK (waitpid (pid, &status, 0) == pid);
+  CHECK (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  CHECK (vt_val32 == before && vt_read32 () == before);
+  check_bytes ();
+}
+
 /* ---- Foreign bytes ---------------------------------------------------- */
 
 static int
@@ -715,6 +738,15 @@ main (void)
     hit_mid_batch ();
   race (slow && atoi (slow) > 0);
   shared_key ();
+  in_child ();
   conflicts ();
+
+  /* The first release's symbol fills the first release's counters.  */
+  struct static_call_stats old;
+  memset (&old, 0xa5, sizeof old);
+  (static_call_get_stats) (&old);
+  CHECK (old.updates != ~0ul / 0xff * 0xa5 && old.batches > 0);
+  CHECK (old.value_updates == ~0ul / 0xff * 0xa5
+	 && old.bp_value == ~0ul / 0xff * 0xa5);
   return 0;
 }
