@@ -14,7 +14,8 @@
 static __thread int last_status;
 
 /* Register the units DESCS[0..N) (NULL entries skipped) as OWNER's,
-   and patch all their sites in one batch.  */
+   and patch all their sites in one batch: calls, and static keys' and
+   immediate values' sites to their variables' current values.  */
 static int
 register_locked (const struct sc_unit *const *descs, size_t n,
 		 const void *owner)
@@ -22,7 +23,9 @@ register_locked (const struct sc_unit *const *descs, size_t n,
   size_t total = 0;
   for (size_t i = 0; i < n; i++)
     if (descs[i])
-      total += descs[i]->nsites;
+      total += descs[i]->nsites
+	       + (descs[i]->version >= SC_UNIT_ABI_VERSION_VALUES
+		  ? descs[i]->nvalue_sites : 0);
   struct sc_site **batch = malloc (total * sizeof *batch);
   if (!batch && total)
     {
@@ -86,7 +89,10 @@ __static_call_register_object (const struct sc_unit *const *start,
    library's atexit handler, registered before the executable's
    destructors, runs after them; a later object's destructor may call
    back into it).  Through their trampolines its calls then reach
-   whatever the pointers hold, with no registry and no near slot.  */
+   whatever the pointers hold, with no registry and no near slot.  Its
+   value sites go back to their compiled forms in the same batch, which
+   read the variables: no later store would rewrite an immediate or a
+   branch that the code run at exit may still execute.  */
 static void
 unregister_locked (const void *owner)
 {
@@ -150,6 +156,21 @@ __static_call_update (void *var, void *fn)
   /* The pointer's key, or the keys of all the members of an ops
      pointer: one batch.  */
   status = sc_retarget_pointer_locked (p);
+  sc_unlock ();
+  last_status = status;
+}
+
+/* `var = value' on a static key or an immediate value in code built
+   with the plugin: VALUE's SIZE (1, 2, 4 or 8) low bytes.  */
+void
+__static_call_update_value (void *var, uint64_t value, unsigned size)
+{
+  sc_lock ();
+  sc_init_locked ();
+  /* First the variable (with release): unpatched sites, and threads
+     that hit a site mid-batch (whose handler reads it), see the new
+     value from here on; then every site of its key, in one batch.  */
+  int status = sc_store_value_locked (var, value, size);
   sc_unlock ();
   last_status = status;
 }

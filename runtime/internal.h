@@ -11,7 +11,9 @@
    patch.c         one batch: the breakpoint protocol over many sites;
 		   owns every batch, the stuck one included
    site_insn.c     the instruction a site holds, and its route to a
-		   target (direct, near slot, trampoline)
+		   target (direct, near slot, trampoline); the form of
+		   a value site (static key, immediate value) for its
+		   key's value
    trap.c          the SIGTRAP handler: completes calls that hit a site
 		   under patch (self-hit, emulate, stub); its path
    stub_area.c     per-hit stubs for the STI-shadow (rseq) handler path
@@ -36,6 +38,8 @@
 #include "static_call.h"
 
 #define SC_INSN_LEN 5
+/* The longest site: an immediate value's (unit-abi.h).  */
+#define SC_SITE_MAX_LEN SC_IMM_MAX_LEN
 #define SC_OP_CALL 0xe8
 #define SC_OP_JMP 0xe9
 #define SC_OP_INT3 0xcc
@@ -66,20 +70,60 @@ enum sc_site_state
   SC_SITE_REFUSED,	/* not a site the runtime may touch */
 };
 
+/* What a site is: a call site (its kind is an enum sc_site_kind), or
+   a value site, of enum sc_value_site_kind + 1.  */
+enum sc_site_class
+{
+  SC_CLASS_CALL,
+  SC_CLASS_BRANCH,	/* SC_VSITE_BRANCH */
+  SC_CLASS_BRANCH_INV,	/* SC_VSITE_BRANCH_INV */
+  SC_CLASS_IMM,		/* SC_VSITE_IMM */
+};
+
 struct sc_site
 {
   unsigned char *addr;
   struct sc_key *key;
-  void *tramp;
+  void *tramp;		/* a call site's trampoline; NULL for a value
+			   site */
   struct sc_unit_state *unit;
-  uint8_t kind;		/* enum sc_site_kind */
+  unsigned char *dest;	/* a branch site: where it jumps while taken */
+  unsigned char *test;	/* a branch site: where it jumps as compiled */
+  uint8_t kind;		/* enum sc_site_kind (a call site) */
+  uint8_t cls;		/* enum sc_site_class */
   uint8_t state;	/* enum sc_site_state */
-  unsigned char cur[SC_INSN_LEN];	/* what the runtime last wrote */
+  uint8_t len;		/* bytes of its instruction: 5, or an immediate
+			   site's length */
+  uint8_t reg;		/* an immediate site: its register, 0-15 */
+  bool wide;		/* an immediate site setting 64 bits */
+  unsigned char cur[SC_SITE_MAX_LEN];	/* what the runtime last wrote */
+  /* A value site: its bytes as compiled, which read the variable in
+     memory (correct whatever it holds): the form it goes back to when
+     no other fits.  */
+  unsigned char orig[SC_SITE_MAX_LEN];
+};
+
+static inline bool
+sc_site_is_value (const struct sc_site *s)
+{
+  return s->cls != SC_CLASS_CALL;
+}
+
+/* What a key's variable is.  */
+enum sc_key_kind
+{
+  SC_KEY_POINTER,	/* a function pointer (or an ops pointer's
+			   member): a static call */
+  SC_KEY_KIND_BRANCH,	/* a static key */
+  SC_KEY_KIND_IMM	/* an immediate value */
 };
 
 struct sc_key
 {
   void **var;
+  uint8_t kind;			/* enum sc_key_kind */
+  uint8_t size;			/* a value key: bytes of its variable */
+  bool is_signed;		/* a value key of a signed type */
   bool deref;			/* an ops pointer's member: the pointer is
 				   at *VAR + OFFSET */
   uint32_t offset;
@@ -93,6 +137,24 @@ struct sc_key
   struct sc_key *next_name;	/* hash chain, by name */
   struct sc_key *next_unsorted;
 };
+
+/* A value key's variable now, of its size, zero-extended (an
+   immediate site's register gets the same bits: unit-abi.h).  */
+static inline uint64_t
+sc_key_raw_value (const struct sc_key *k)
+{
+  switch (k->size)
+    {
+    case 1:
+      return __atomic_load_n ((const uint8_t *) k->var, __ATOMIC_ACQUIRE);
+    case 2:
+      return __atomic_load_n ((const uint16_t *) k->var, __ATOMIC_ACQUIRE);
+    case 4:
+      return __atomic_load_n ((const uint32_t *) k->var, __ATOMIC_ACQUIRE);
+    default:
+      return __atomic_load_n ((const uint64_t *) k->var, __ATOMIC_ACQUIRE);
+    }
+}
 
 /* The key's target now: what its pointer holds.  */
 static inline void *
@@ -133,7 +195,8 @@ struct sc_unit_state
   const struct sc_unit *desc;
   const void *owner;		/* what registered it: its object, or
 				   itself for an older object's unit */
-  struct sc_site *sites;
+  struct sc_site *sites;	/* DESC's call sites, then its value sites */
+  size_t nsites;		/* all of them */
   struct sc_slot_area *slots;	/* near_slots.c, made on first need */
   bool slots_failed;
   struct sc_unit_state *next;
@@ -146,17 +209,29 @@ enum sc_patch_op
   SC_PATCH_SKIP,	/* nothing: a conditional site's NOP, or for a
 			   tail one its `ret' */
   SC_PATCH_ZERO,	/* %rax = 0: a call of static_call_return0 */
+  SC_PATCH_BRANCH,	/* a branch site: jump to dest while its key's
+			   variable says so, else fall through */
+  SC_PATCH_SET,		/* an immediate site: its register = the
+			   variable */
 };
 
 /* One site of a batch, as the handler sees it.  */
 struct sc_patch
 {
   unsigned char *addr;
-  void *dest;		/* SC_PATCH_GO: where a call here must go now */
+  void *dest;		/* SC_PATCH_GO: where a call here must go now;
+			   SC_PATCH_BRANCH: where the branch goes when
+			   taken */
   struct sc_site *site;
-  unsigned char insn[SC_INSN_LEN];	/* the final bytes */
+  const void *var;	/* SC_PATCH_BRANCH, _SET: the key's variable */
+  unsigned char insn[SC_SITE_MAX_LEN];	/* the final bytes */
+  uint8_t len;		/* of the site */
   uint8_t kind;
   uint8_t op;		/* enum sc_patch_op */
+  uint8_t size;		/* SC_PATCH_BRANCH, _SET: of the variable */
+  uint8_t reg;		/* SC_PATCH_SET: the register, 0-15 */
+  bool wide;		/* SC_PATCH_SET: all 64 bits */
+  bool inverted;	/* SC_PATCH_BRANCH: taken while it is zero */
   bool under_foreign_int3;	/* byte 0 is someone else's breakpoint */
 };
 
@@ -250,6 +325,17 @@ sc_hidden void sc_site_insn (const struct sc_site *, const void *dest,
 sc_hidden enum sc_route sc_site_insn_alloc_slot (struct sc_site *,
 						 void *target,
 						 unsigned char out[SC_INSN_LEN]);
+enum sc_value_form
+{
+  SC_FORM_UNPATCHED,	/* as compiled: it reads the variable */
+  SC_FORM_TAKEN,	/* a branch site's jmp */
+  SC_FORM_NOT_TAKEN,	/* its 5-byte NOP */
+  SC_FORM_IMM,		/* an immediate site's move of the value */
+};
+sc_hidden enum sc_value_form sc_value_site_insn (const struct sc_site *,
+						 uint64_t value,
+						 unsigned char *out);
+sc_hidden bool sc_insn_may_be_site (unsigned char byte0);
 
 /* patch.c */
 sc_hidden int sc_patch_sites (struct sc_site **sites, size_t n);
@@ -258,6 +344,8 @@ sc_hidden int sc_patch_keys (struct sc_key **keys, size_t n);
 
 /* stores.c */
 sc_hidden int sc_retarget_pointer_locked (void *p);
+sc_hidden int sc_store_value_locked (void *var, uint64_t value,
+				     unsigned size);
 
 /* registry.c */
 sc_hidden int sc_registry_object_get (const void *id);

@@ -3,43 +3,145 @@
 
 #include "config.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "internal.h"
+#include "../tools/x86-insn.h"
+
+/* The symbol of the first release, not the header's macro.  */
+#undef static_call_get_stats
 
 extern unsigned long __static_call_rseq_abort_count sc_hidden;
 
-/* The first release's struct static_call_stats: its 14 counters.  */
-#define SC_STATS_V1_SIZE (14 * sizeof (unsigned long))
+static void
+read_stats (struct static_call_stats *out)
+{
+  /* Without the lock, so that it can watch a batch in progress.  */
+  const unsigned long *from = (const unsigned long *) &sc_stats;
+  unsigned long *to = (unsigned long *) out;
+  for (size_t i = 0; i < sizeof sc_stats / sizeof *from; i++)
+    to[i] = __atomic_load_n (&from[i], __ATOMIC_RELAXED);
+  out->rseq_aborts = __atomic_load_n (&__static_call_rseq_abort_count,
+				      __ATOMIC_RELAXED);
+}
 
+/* SIZE bytes of the counters: a program built with an older header
+   asks for fewer than there are, one built with a newer one for more
+   (the rest is left alone).  */
 void
 static_call_get_stats_sized (struct static_call_stats *out,
 			     unsigned long size)
 {
-  /* Without the lock, so that it can watch a batch in progress.  */
-  struct static_call_stats now;
-  const unsigned long *from = (const unsigned long *) &sc_stats;
-  unsigned long *to = (unsigned long *) &now;
-  for (size_t i = 0; i < sizeof sc_stats / sizeof *from; i++)
-    to[i] = __atomic_load_n (&from[i], __ATOMIC_RELAXED);
-  now.rseq_aborts = __atomic_load_n (&__static_call_rseq_abort_count,
-				     __ATOMIC_RELAXED);
-  memcpy (out, &now, size < sizeof now ? size : sizeof now);
+  struct static_call_stats all;
+  read_stats (&all);
+  memcpy (out, &all, size < sizeof all ? size : sizeof all);
 }
 
-/* The symbol of programs built before static_call_get_stats became a
-   macro of static_call_get_stats_sized.  */
-#undef static_call_get_stats
-void static_call_get_stats (struct static_call_stats *);
+/* What programs built before the value keys call: they have room for
+   the first release's counters only.  */
 void
 static_call_get_stats (struct static_call_stats *out)
 {
-  static_call_get_stats_sized (out, SC_STATS_V1_SIZE);
+  static_call_get_stats_sized (out,
+			       offsetof (struct static_call_stats,
+					 value_updates));
+}
+
+/* A value key's variable, sign-extended for a signed type.  */
+static long long
+key_value (const struct sc_key *k)
+{
+  uint64_t v = sc_key_raw_value (k);
+  if (k->is_signed && k->size < 8)
+    {
+      uint64_t sign = (uint64_t) 1 << (8 * k->size - 1);
+      v = (v ^ sign) - sign;
+    }
+  return (long long) v;
+}
+
+static void
+describe_value_site (const struct sc_site *s,
+		     struct static_call_site_info *info)
+{
+  info->addr = s->addr;
+  info->key = s->key->name;
+  info->var = s->key->var;
+  info->trampoline = NULL;
+  info->length = s->len;
+  info->size = s->key->size;
+  info->conditional = 0;
+  info->inverted = s->cls == SC_CLASS_BRANCH_INV;
+  info->value = key_value (s->key);
+  if (s->cls == SC_CLASS_IMM)
+    {
+      info->kind = STATIC_CALL_KIND_IMMEDIATE;
+      info->tail = 0;
+      info->calls = info->target = NULL;
+      unsigned reg;
+      int wide;
+      unsigned long v;
+      if (s->state == SC_SITE_REFUSED)
+	info->state = STATIC_CALL_SITE_REFUSED;
+      else if (sc_x86_decode_mov_imm (s->cur, s->len, &reg, &wide, &v))
+	{
+	  info->state = STATIC_CALL_SITE_IMMEDIATE;
+	  info->value = (long long) v;
+	  /* The register's low bits of a narrow variable, as the
+	     program sees them.  */
+	  if (s->key->size < 8)
+	    {
+	      uint64_t mask = ((uint64_t) 1 << 8 * s->key->size) - 1;
+	      uint64_t sign = (uint64_t) 1 << (8 * s->key->size - 1);
+	      v &= mask;
+	      if (s->key->is_signed)
+		v = (v ^ sign) - sign;
+	      info->value = (long long) v;
+	    }
+	}
+      else
+	info->state = STATIC_CALL_SITE_UNPATCHED;
+      return;
+    }
+  info->kind = STATIC_CALL_KIND_BRANCH;
+  info->tail = 1;
+  info->target = s->dest;
+  if (s->state == SC_SITE_REFUSED)
+    {
+      info->state = STATIC_CALL_SITE_REFUSED;
+      info->calls = NULL;
+    }
+  else if (!memcmp (s->cur, s->orig, SC_INSN_LEN))
+    {
+      info->state = STATIC_CALL_SITE_UNPATCHED;
+      info->calls = s->test;
+    }
+  else if (!memcmp (s->cur, sc_insn_nop5, SC_INSN_LEN))
+    {
+      info->state = STATIC_CALL_SITE_FALLTHROUGH;
+      info->calls = NULL;
+      info->value = 0;
+    }
+  else
+    {
+      info->state = STATIC_CALL_SITE_JUMP;
+      info->calls = sc_x86_rel32_dest (s->cur, NULL);
+      info->value = 1;
+    }
 }
 
 static void
 describe_site (const struct sc_site *s, struct static_call_site_info *info)
 {
+  memset (info, 0, sizeof *info);
+  if (sc_site_is_value (s))
+    {
+      describe_value_site (s, info);
+      return;
+    }
+  info->kind = STATIC_CALL_KIND_CALL;
+  info->length = SC_INSN_LEN;
   int32_t rel;
   memcpy (&rel, s->cur + 1, 4);
   const unsigned char *dest = s->addr + SC_INSN_LEN + rel;
@@ -88,7 +190,7 @@ static_call_for_each_site (int (*fn) (const struct static_call_site_info *,
   sc_lock ();
   for (const struct sc_unit_state *u = sc_registry_units (); u && !r;
        u = u->next)
-    for (uint32_t i = 0; i < u->desc->nsites && !r; i++)
+    for (size_t i = 0; i < u->nsites && !r; i++)
       {
 	const struct sc_site *s = &u->sites[i];
 	if (!s->key)

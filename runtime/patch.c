@@ -1,18 +1,22 @@
 /* staticcall runtime: one batch of the breakpoint-protected protocol.
 
    For every site of the batch (seeds 000, 002, 003; text_poke_bp in the
-   kernel):
+   kernel), a site being LEN bytes (5, or an immediate value's 5 to 15):
      0. check the bytes are what the runtime last wrote (else refuse the
-	site, or patch only its displacement when byte 0 is someone
-	else's breakpoint);
+	site, or patch only bytes 1..LEN-1 when byte 0 is someone else's
+	breakpoint);
      1. int3 over byte 0 of every site;            sync all cores
-	(a core that now runs a site traps: the handler completes the call)
-     2. the new displacement, bytes 1..4;          sync
-     3. the new byte 0 (e8 call / e9 jmp, or the first byte of a NOP or
-	of the instruction clearing %rax, site_insn.c);     sync
-   Three syncs per batch whatever the number of sites.  The displacement
-   is written under the breakpoint, so no core can execute a mix of old
-   and new bytes; the plugin also keeps it inside one 64-byte line.
+	(a core that now runs a site traps: the handler completes the call,
+	the branch or the read)
+     2. the new bytes 1..LEN-1 (a displacement, an immediate); sync
+     3. the new byte 0 (e8 call / e9 jmp, or the first byte of a NOP, of
+	the instruction clearing %rax, of a move or a load, site_insn.c);
+	sync
+   Three syncs per batch whatever the number and the mix of sites: call
+   sites, static keys' branch sites and immediate values' sites go in
+   one batch.  The bytes after the first are written under the
+   breakpoint, so no core can execute a mix of old and new bytes; the
+   plugin also keeps each site inside one 64-byte line.
 
    Writes are coalesced: neighbouring sites of one object are written
    with one call, the bytes between them rewritten with their own
@@ -67,40 +71,77 @@ compare_patches (const void *a, const void *b)
   return (x->addr > y->addr) - (x->addr < y->addr);
 }
 
+/* The patch of value site S for its key's current value, into P (whose
+   insn receives the bytes).  Returns the form.  */
+static enum sc_value_form
+plan_value (struct sc_site *s, struct sc_patch *p)
+{
+  uint64_t value = sc_key_raw_value (s->key);
+  enum sc_value_form form = sc_value_site_insn (s, value, p->insn);
+  p->var = s->key->var;
+  p->size = s->key->size;
+  p->reg = s->reg;
+  p->wide = s->wide;
+  p->inverted = s->cls == SC_CLASS_BRANCH_INV;
+  p->dest = s->dest;
+  p->op = s->cls == SC_CLASS_IMM ? SC_PATCH_SET : SC_PATCH_BRANCH;
+  return form;
+}
+
 /* Step 0 for one site.  Adds a patch to B when the site needs one.
-   Returns 0 or -EBUSY for a site that had to be refused.  */
+   Returns 0 or -EBUSY for a site that had to be refused.  A value site
+   is parked on its compiled form, which reads the variable: its object
+   is being unregistered, and no later store would rewrite it.  */
 static int
 plan_site (struct sc_site *s, bool park, struct sc_batch *b)
 {
   if (s->state != SC_SITE_MANAGED)
     return -EBUSY;
 
-  void *target = park ? NULL : sc_key_target (s->key);
-  unsigned char want[SC_INSN_LEN];
-  enum sc_route route;
-  if (park)
+  struct sc_patch *p = &b->p[b->n];
+  unsigned char *want = p->insn;
+  unsigned len = s->len;
+  void *target = NULL;
+  enum sc_route route = SC_ROUTE_DIRECT;
+  enum sc_value_form form = SC_FORM_UNPATCHED;
+  if (sc_site_is_value (s))
+    {
+      form = plan_value (s, p);
+      if (park)
+	{
+	  memcpy (want, s->orig, len);
+	  form = SC_FORM_UNPATCHED;
+	}
+    }
+  else if (park)
     {
       sc_site_insn (s, s->tramp, want);
       route = SC_ROUTE_TRAMPOLINE;
     }
   else
-    route = sc_site_insn_alloc_slot (s, target, want);
+    {
+      target = sc_key_target (s->key);
+      route = sc_site_insn_alloc_slot (s, target, want);
+    }
 
-  unsigned char now[SC_INSN_LEN];
-  memcpy (now, s->addr, SC_INSN_LEN);
+  unsigned char now[SC_SITE_MAX_LEN];
+  memcpy (now, s->addr, len);
   bool foreign_int3 = false;
-  if (memcmp (now, s->cur, SC_INSN_LEN))
+  if (memcmp (now, s->cur, len))
     {
       const char *why = "not what the runtime wrote";
-      if (now[0] == SC_OP_INT3 && !memcmp (now + 1, s->cur + 1, 4))
+      if (now[0] == SC_OP_INT3 && !memcmp (now + 1, s->cur + 1, len - 1))
 	{
 	  /* A debugger's (or another patcher's) breakpoint: it keeps
 	     every core off the site already, and whoever removes it
 	     restores our opcode.  The displacement can be written under
 	     it, as long as the opcode stays: not when a conditional site
 	     goes between its NOP and a call, nor a site between a call
-	     and the clearing of %rax (the restored byte would start
-	     another instruction).  */
+	     and the clearing of %rax, nor a branch site between its jmp
+	     and its NOP, nor an immediate site between its load and a
+	     move (the restored byte would start another instruction).
+	     An immediate written over another of the same form keeps
+	     byte 0.  */
 	  foreign_int3 = true;
 	  if (want[0] != s->cur[0])
 	    why = "under another's breakpoint, and its instruction would "
@@ -115,34 +156,44 @@ plan_site (struct sc_site *s, bool park, struct sc_batch *b)
 	  if (!foreign_int3)
 	    s->state = SC_SITE_REFUSED;
 	  SC_COUNT (conflicts);
-	  sc_warn ("site %p of key '%s' holds %02x %02x %02x %02x %02x, "
+	  sc_warn ("site %p of key '%s' holds %02x %02x %02x %02x %02x%s, "
 		   "%s; leaving it alone",
 		   (void *) s->addr, s->key->name, now[0], now[1], now[2],
-		   now[3], now[4], why);
+		   now[3], now[4], len > SC_INSN_LEN ? " ..." : "", why);
 	  return -EBUSY;
 	}
     }
-  if (!memcmp (want, s->cur, SC_INSN_LEN))
+  /* An immediate site that cannot hold its value keeps (or gets back)
+     its load, which stays right: counted as a call site whose target
+     is out of reach is.  */
+  if (form == SC_FORM_UNPATCHED && s->cls == SC_CLASS_IMM && !park
+      && memcmp (s->cur, want, len))
+    SC_COUNT (unreachable);
+  if (!memcmp (want, s->cur, len))
     return 0;
   if (route == SC_ROUTE_SLOT)
     SC_COUNT (far_slot);
   else if (route == SC_ROUTE_TRAMPOLINE && target)
     SC_COUNT (unreachable);
 
-  struct sc_patch *p = &b->p[b->n++];
+  b->n++;
   p->addr = s->addr;
   p->site = s;
   p->kind = s->kind;
+  p->len = len;
   p->under_foreign_int3 = foreign_int3;
-  memcpy (p->insn, want, SC_INSN_LEN);
-  p->op = route == SC_ROUTE_NOP ? SC_PATCH_SKIP
-	  : route == SC_ROUTE_RETURN0 ? SC_PATCH_ZERO : SC_PATCH_GO;
-  p->dest = NULL;
-  if (p->op == SC_PATCH_GO)
+  if (!sc_site_is_value (s))
     {
-      int32_t rel;
-      memcpy (&rel, want + 1, 4);
-      p->dest = s->addr + SC_INSN_LEN + rel;
+      p->op = route == SC_ROUTE_NOP ? SC_PATCH_SKIP
+	      : route == SC_ROUTE_RETURN0 ? SC_PATCH_ZERO : SC_PATCH_GO;
+      p->dest = NULL;
+      p->var = NULL;
+      if (p->op == SC_PATCH_GO)
+	{
+	  int32_t rel;
+	  memcpy (&rel, want + 1, 4);
+	  p->dest = s->addr + SC_INSN_LEN + rel;
+	}
     }
   if (foreign_int3)
     SC_COUNT (foreign_int3);
@@ -161,10 +212,10 @@ overlay (unsigned char *dst, const struct sc_patch *p, int phase)
 	dst[0] = SC_OP_INT3;
       break;
     case 2:
-      memcpy (dst + 1, p->insn + 1, 4);
+      memcpy (dst + 1, p->insn + 1, p->len - 1);
       break;
     case 3:
-      memcpy (dst + 1, p->insn + 1, 4);
+      memcpy (dst + 1, p->insn + 1, p->len - 1);
       if (!p->under_foreign_int3)
 	dst[0] = p->insn[0];
       break;
@@ -179,12 +230,15 @@ write_phase (const struct sc_batch *b, int phase)
     {
       const struct sc_patch *first = &b->p[i];
       unsigned char *start = first->addr;
-      unsigned char *end = start + SC_INSN_LEN;
+      unsigned char *end = start + first->len;
       size_t j = i + 1;
       while (j < b->n && b->p[j].site->unit == first->site->unit
 	     && b->p[j].addr - end <= CHUNK_GAP
-	     && b->p[j].addr + SC_INSN_LEN - start <= CHUNK_MAX)
-	end = b->p[j++].addr + SC_INSN_LEN;
+	     && b->p[j].addr + b->p[j].len - start <= CHUNK_MAX)
+	{
+	  end = b->p[j].addr + b->p[j].len;
+	  j++;
+	}
 
       size_t len = end - start;
       memcpy (chunk_buf, start, len);
@@ -195,7 +249,7 @@ write_phase (const struct sc_batch *b, int phase)
       if (j == i + 1)
 	{
 	  if (phase == 2)
-	    from += 1, len = 4;
+	    from += 1, len = first->len - 1;
 	  else
 	    len = 1;
 	  if (phase != 2 && first->under_foreign_int3)
@@ -308,7 +362,7 @@ patch_sites (struct sc_site **sites, size_t n, bool park)
 	 later batch rewrites them.  */
       struct sc_batch *keep = malloc (sizeof *keep);
       for (size_t i = 0; i < b.n; i++)
-	memcpy (b.p[i].site->cur, b.p[i].addr, SC_INSN_LEN);
+	memcpy (b.p[i].site->cur, b.p[i].addr, b.p[i].len);
       sc_warn ("writing code failed (%s) while retargeting %zu sites; "
 	       "calls through them go through the breakpoint handler until "
 	       "an update can write them", strerror (-r), b.n);
@@ -327,14 +381,21 @@ patch_sites (struct sc_site **sites, size_t n, bool park)
   sc_writer_end (&b);
   keep_stuck (NULL);
 
+  size_t nbranch = 0, nimm = 0;
   for (size_t i = 0; i < b.n; i++)
     {
       struct sc_patch *p = &b.p[i];
-      memcpy (p->site->cur + 1, p->insn + 1, 4);
-      p->site->cur[0] = p->insn[0];
+      memcpy (p->site->cur, p->insn, p->len);
+      nbranch += p->op == SC_PATCH_BRANCH;
+      nimm += p->op == SC_PATCH_SET;
     }
   SC_COUNT (batches);
+  /* Every site rewritten, of any kind; the value sites also apart.  */
   SC_COUNT_N (sites_patched, b.n);
+  if (nbranch)
+    SC_COUNT_N (branch_sites_patched, nbranch);
+  if (nimm)
+    SC_COUNT_N (imm_sites_patched, nimm);
   free (b.p);
   return status;
 }

@@ -4,7 +4,9 @@
    A key is identified by the address of its annotated pointer: every
    object reaches that one variable (through the GOT when it lives in
    another object), so a key is one key across the whole process.  Its
-   name is only for messages.
+   name is only for messages.  The same holds for a static key or an
+   immediate value (a value key): its variable is its identity, and an
+   executable and the libraries that use its variable share one key.
 
    Bookkeeping only: what to patch is decided by the caller
    (entry_points.c).  Called with the lock held (process.c).  */
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "../tools/x86-insn.h"
 
 static struct sc_unit_state *units;
 
@@ -152,6 +155,19 @@ check_new_key (const struct sc_key *k)
 	       k->name, (void *) o->var, (void *) k->var);
 }
 
+static enum sc_key_kind
+record_kind (const struct sc_key_record *rec)
+{
+  return rec->flags & SC_KEY_BRANCH ? SC_KEY_KIND_BRANCH
+	 : rec->flags & SC_KEY_IMMEDIATE ? SC_KEY_KIND_IMM : SC_KEY_POINTER;
+}
+
+static unsigned
+record_size (const struct sc_key_record *rec)
+{
+  return rec->flags >> SC_KEY_SIZE_SHIFT & SC_KEY_SIZE_MASK;
+}
+
 static struct sc_key *
 get_key (const struct sc_key_record *rec)
 {
@@ -162,7 +178,25 @@ get_key (const struct sc_key_record *rec)
       if (strcmp (k->name, rec->name))
 	sc_warn ("pointer %p is static call key '%s' in one object and "
 		 "'%s' in another", (void *) k->var, k->name, rec->name);
+      /* Its sites would read the variable with another size: none of
+	 this record's is patched.  */
+      if (k->kind != record_kind (rec)
+	  || (k->kind != SC_KEY_POINTER && k->size != record_size (rec)))
+	{
+	  sc_warn ("variable %p is key '%s' of another kind or size in "
+		   "another object; leaving the sites of this one alone",
+		   (void *) k->var, k->name);
+	  return NULL;
+	}
       return k;
+    }
+  unsigned size = record_size (rec);
+  if (record_kind (rec) != SC_KEY_POINTER
+      && size != 1 && size != 2 && size != 4 && size != 8)
+    {
+      sc_warn ("value key '%s' has a variable of %u bytes; leaving its "
+	       "sites alone", rec->name, size);
+      return NULL;
     }
   k = calloc (1, sizeof *k);
   /* A copy: the object that named the key may be unloaded first.  */
@@ -177,6 +211,9 @@ get_key (const struct sc_key_record *rec)
   k->offset = record_offset (rec);
   k->name = name;
   k->internal = rec->flags & SC_KEY_INTERNAL;
+  k->kind = record_kind (rec);
+  k->size = k->kind == SC_KEY_POINTER ? sizeof (void *) : size;
+  k->is_signed = rec->flags & SC_KEY_SIGNED;
   check_new_key (k);
   size_t b = key_bucket (rec->var);
   k->next = key_table[b];
@@ -267,8 +304,96 @@ check_initial_bytes (struct sc_site *s)
     }
 }
 
+/* A value site must start as the plugin emitted it: a branch site as
+   a jmp to its TEST, an immediate site as one load of its register
+   from its variable (or a jmp out of line to such a load), of exactly
+   its length.  Anything else is refused: it keeps reading the variable
+   in memory, so it stays correct.  The compiled bytes are kept: the
+   runtime writes them back when no patched form fits.  */
+static void
+check_value_site (struct sc_site *s)
+{
+  memcpy (s->orig, s->addr, s->len);
+  const char *why = NULL;
+  /* A debugger's breakpoint already on byte 0: ours only when the
+     opcode under it is known (a branch site's jmp).  */
+  if (s->cls != SC_CLASS_IMM && s->orig[0] == SC_OP_INT3)
+    s->orig[0] = SC_OP_JMP;
+  if (s->cls != SC_CLASS_IMM)
+    {
+      if (s->len != SC_INSN_LEN || s->orig[0] != SC_OP_JMP
+	  || sc_x86_rel32_target ((unsigned long) s->addr, s->orig)
+	     != (unsigned long) s->test)
+	why = "the jmp to its test the compiler emitted";
+    }
+  else
+    {
+      unsigned reg;
+      int wide;
+      unsigned long from;
+      unsigned pre = sc_x86_cs_prefixes (s->orig, s->len);
+      bool out_of_line = s->len - pre == SC_INSN_LEN
+			 && s->orig[pre] == SC_OP_JMP;
+      bool load = sc_x86_decode_rip_load (s->orig, s->len,
+					  (unsigned long) s->addr, &reg,
+					  &wide, &from);
+      if (s->len < SC_INSN_LEN || s->len > SC_IMM_MAX_LEN
+	  || s->wide != (s->key->size == 8)
+	  || (!out_of_line
+	      && (!load || reg != s->reg || wide != (s->key->size == 8)
+		  || from != (unsigned long) s->key->var)))
+	why = "one load of its register from its variable";
+    }
+  memcpy (s->cur, s->orig, s->len);
+  if (why)
+    {
+      s->state = SC_SITE_REFUSED;
+      SC_COUNT (conflicts);
+      sc_warn ("site %p of key '%s' is not %s; leaving it alone",
+	       (void *) s->addr, s->key->name, why);
+    }
+}
+
+/* Set up value site S of record R, in unit U.  */
+static void
+init_value_site (struct sc_site *s, const struct sc_value_site_record *r,
+		 struct sc_unit_state *u)
+{
+  const struct sc_key_record *kr = sc_value_site_key (r);
+  s->addr = sc_value_site_address (r);
+  s->cls = SC_CLASS_BRANCH + sc_value_site_kind (r);
+  s->unit = u;
+  if (s->cls == SC_CLASS_IMM)
+    {
+      s->len = SC_IMM_LEN (r->info);
+      s->reg = SC_IMM_REG (r->info);
+      s->wide = SC_IMM_WIDE (r->info);
+    }
+  else
+    {
+      s->len = SC_INSN_LEN;
+      s->dest = sc_value_site_dest (r);
+      s->test = sc_value_site_test (r);
+    }
+  /* Kind 3 is none yet: a later plugin's, left alone.  */
+  bool known = s->cls <= SC_CLASS_IMM && s->len <= SC_SITE_MAX_LEN;
+  s->key = known && (uintptr_t) kr->var >= SC_NO_OBJECT_BELOW
+	   && (kr->flags & SC_KEY_VALUE_KINDS) ? get_key (kr) : NULL;
+  if (s->key && s->key->kind == SC_KEY_POINTER)
+    s->key = NULL;
+  if (!s->key || add_site_to_key (s->key, s))
+    {
+      /* Never patched: it keeps reading the variable.  */
+      s->key = NULL;
+      s->state = SC_SITE_REFUSED;
+      SC_COUNT (conflicts);
+      return;
+    }
+  check_value_site (s);
+}
+
 /* File the sites of unit DESC, registered by OWNER, under their keys.
-   TO_PATCH (room for DESC->nsites) receives the sites that hold the
+   TO_PATCH (room for all its sites, value sites included) receives the sites that hold the
    call the compiler emitted and are the runtime's to patch.  Returns
    how many, or -errno when the unit cannot be registered (with a
    warning: its sites stay on their trampolines).  The keys' sites are
@@ -286,9 +411,12 @@ sc_registry_add_unit (const struct sc_unit *desc, const void *owner,
 	       desc->version, SC_UNIT_ABI_VERSION_MIN, SC_UNIT_ABI_VERSION);
       return -EINVAL;
     }
+  uint32_t nvalue = desc->version >= SC_UNIT_ABI_VERSION_VALUES
+		    ? desc->nvalue_sites : 0;
+  size_t nall = (size_t) desc->nsites + nvalue;
   struct sc_unit_state *u = calloc (1, sizeof *u);
-  struct sc_site *sites = calloc (desc->nsites, sizeof *sites);
-  if (!u || (desc->nsites && !sites))
+  struct sc_site *sites = calloc (nall, sizeof *sites);
+  if (!u || (nall && !sites))
     {
       free (u);
       free (sites);
@@ -299,6 +427,7 @@ sc_registry_add_unit (const struct sc_unit *desc, const void *owner,
   u->desc = desc;
   u->owner = owner;
   u->sites = sites;
+  u->nsites = nall;
 
   int n = 0;
   for (uint32_t i = 0; i < desc->nsites; i++)
@@ -308,6 +437,8 @@ sc_registry_add_unit (const struct sc_unit *desc, const void *owner,
       struct sc_site *s = &sites[i];
       s->addr = sc_site_address (r);
       s->kind = sc_site_kind (r);
+      s->cls = SC_CLASS_CALL;
+      s->len = SC_INSN_LEN;
       s->tramp = kr->tramp;
       s->unit = u;
       /* A weak pointer that no object defines has address 0 (a
@@ -323,6 +454,13 @@ sc_registry_add_unit (const struct sc_unit *desc, const void *owner,
 	  continue;
 	}
       check_initial_bytes (s);
+      if (s->state == SC_SITE_MANAGED)
+	to_patch[n++] = s;
+    }
+  for (uint32_t i = 0; i < nvalue; i++)
+    {
+      struct sc_site *s = &sites[desc->nsites + i];
+      init_value_site (s, &desc->value_sites[i], u);
       if (s->state == SC_SITE_MANAGED)
 	to_patch[n++] = s;
     }
@@ -402,14 +540,14 @@ sc_registry_owner_sites (const void *owner, struct sc_site ***out)
   size_t n = 0;
   for (const struct sc_unit_state *u = units; u; u = u->next)
     if (u->owner == owner)
-      n += u->desc->nsites;
+      n += u->nsites;
   *out = n ? malloc (n * sizeof **out) : NULL;
   if (!*out)
     return 0;
   size_t k = 0;
   for (const struct sc_unit_state *u = units; u; u = u->next)
     if (u->owner == owner)
-      for (uint32_t i = 0; i < u->desc->nsites; i++)
+      for (size_t i = 0; i < u->nsites; i++)
 	if (u->sites[i].state == SC_SITE_MANAGED)
 	  (*out)[k++] = &u->sites[i];
   return k;

@@ -12,13 +12,20 @@
    `if (p) p (...)') holds a NOP while the pointer is NULL (`ret' when
    the guarded call is a sibling call, SC_SITE_COND_TAIL), and a call
    site (not a tail one) whose target is static_call_return0 holds an
-   instruction that clears %rax.  */
+   instruction that clears %rax.
+
+   A value site (unit-abi.h) holds one of its own forms for its key's
+   value: a branch site a jmp rel32 (taken) or the 5-byte NOP (not
+   taken), an immediate site a move of the value into its register;
+   either one its bytes as compiled, which read the variable in memory
+   and are correct whatever it holds.  */
 
 #include "config.h"
 
 #include <string.h>
 
 #include "internal.h"
+#include "../tools/x86-insn.h"
 
 /* nopl 0(%rax,%rax,1), the 5-byte NOP processors recommend.  */
 const unsigned char sc_insn_nop5[SC_INSN_LEN] = { 0x0f, 0x1f, 0x44, 0x00,
@@ -88,4 +95,52 @@ sc_site_insn_alloc_slot (struct sc_site *s, void *target,
   void *slot = target ? sc_slot_for (s, target) : NULL;
   sc_site_insn (s, slot ? slot : s->tramp, out);
   return slot ? SC_ROUTE_SLOT : SC_ROUTE_TRAMPOLINE;
+}
+
+/* The bytes (S->len of them, into OUT) of value site S for its key's
+   variable holding VALUE (zero-extended from its size), and which form
+   they are.  An immediate site whose length cannot hold the move of
+   VALUE (a 64-bit value needing movabsq in a site of 7 bytes, say)
+   gets its compiled bytes, the load.  */
+enum sc_value_form
+sc_value_site_insn (const struct sc_site *s, uint64_t value,
+		    unsigned char *out)
+{
+  if (s->cls == SC_CLASS_IMM)
+    {
+      if (sc_x86_encode_mov_imm (out, s->len, s->reg, s->wide, value))
+	return SC_FORM_IMM;
+      memcpy (out, s->orig, s->len);
+      return SC_FORM_UNPATCHED;
+    }
+  bool taken = (value != 0) != (s->cls == SC_CLASS_BRANCH_INV);
+  intptr_t rel = (intptr_t) s->dest - ((intptr_t) s->addr + SC_INSN_LEN);
+  if (!taken)
+    {
+      memcpy (out, sc_insn_nop5, SC_INSN_LEN);
+      return SC_FORM_NOT_TAKEN;
+    }
+  /* DEST is in the site's own function: always within reach.  */
+  if (rel != (int32_t) rel)
+    {
+      memcpy (out, s->orig, s->len);
+      return SC_FORM_UNPATCHED;
+    }
+  sc_x86_rel32_encode (out, SC_OP_JMP, (unsigned long) s->addr,
+		       (unsigned long) s->dest);
+  return SC_FORM_TAKEN;
+}
+
+/* Whether BYTE0 may start an instruction a site holds once its batch
+   is done: a call, a jmp, a NOP, a clearing of %rax or `ret' (a call
+   site); a move of an immediate or a load, prefixed or not (a value
+   site).  Not 0x03, the second byte of `int $3', whose trap the
+   handler must not take for a site's.  */
+bool
+sc_insn_may_be_site (unsigned char byte0)
+{
+  return byte0 == SC_OP_CALL || byte0 == SC_OP_JMP || byte0 == SC_OP_NOP5
+	 || byte0 == SC_OP_ZERO5 || byte0 == SC_OP_RET
+	 || (byte0 & 0xf0) == 0x40 || (byte0 & 0xf8) == 0xb8
+	 || byte0 == 0x8b;
 }

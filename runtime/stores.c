@@ -9,8 +9,14 @@
      __static_call_update_members (pairs, n)    the member-by-member
 	stores the gimplifier makes of a compound literal or of a known
 	const table, gathered;
-     __static_call_atomic_store_8, _exchange_8, _compare_exchange_8
-	GCC's atomic builtins on a key, with the builtins' own types.
+     __static_call_atomic_store_N, _exchange_N, _compare_exchange_N
+	GCC's atomic builtins on a key, with the builtins' own types:
+	N = 8 for a pointer or an 8-byte value key, 1, 2, 4 for smaller
+	static keys and immediate values.
+
+   (`v = x' on a static key or an immediate value is
+   __static_call_update_value, entry_points.c, through
+   sc_store_value_locked.)
 
    Each writes the bytes, then retargets the sites of every key whose
    pointer the write covered, in one batch (3 syncs) however many keys
@@ -187,59 +193,161 @@ sc_retarget_pointer_locked (void *p)
   return status;
 }
 
-/* The atomic builtins, with the types GCC gives __atomic_store_8 and
-   the others, whose calls the plugin redirects here unchanged.  The
-   memory order arguments ask for at most __ATOMIC_SEQ_CST, which the
-   lock and the sequentially consistent operations below give.  */
-void
-__static_call_atomic_store_8 (volatile void *p, uint64_t v, int order)
+/* Count a store to P: a value key's (static key, immediate value), or
+   any other.  */
+static void
+count_store (void *p)
 {
-  sc_lock ();
-  sc_init_locked ();
-  SC_COUNT (updates);
-  __atomic_store_n ((volatile uint64_t *) p, v, __ATOMIC_SEQ_CST);
-  sc_retarget_pointer_locked ((void *) p);
-  sc_unlock ();
+  struct sc_key *k = sc_registry_key (p);
+  if (k && k->kind != SC_KEY_POINTER)
+    SC_COUNT (value_updates);
+  else
+    SC_COUNT (updates);
 }
 
-uint64_t
-__static_call_atomic_exchange_8 (volatile void *p, uint64_t v, int order)
+/* Store the SIZE (1, 2, 4 or 8) low bytes of V at P, atomically, with
+   release (at least); then every site of P's key gives the new value
+   (one batch).  Returns 0 or what the batch returned.  */
+int
+sc_store_value_locked (void *p, uint64_t v, unsigned size)
 {
-  sc_lock ();
-  sc_init_locked ();
-  SC_COUNT (updates);
-  uint64_t old = __atomic_exchange_n ((volatile uint64_t *) p, v,
-				      __ATOMIC_SEQ_CST);
+  count_store (p);
+  switch (size)
+    {
+    case 1:
+      __atomic_store_n ((uint8_t *) p, (uint8_t) v, __ATOMIC_SEQ_CST);
+      break;
+    case 2:
+      __atomic_store_n ((uint16_t *) p, (uint16_t) v, __ATOMIC_SEQ_CST);
+      break;
+    case 4:
+      __atomic_store_n ((uint32_t *) p, (uint32_t) v, __ATOMIC_SEQ_CST);
+      break;
+    default:
+      __atomic_store_n ((uint64_t *) p, v, __ATOMIC_SEQ_CST);
+      break;
+    }
+  return sc_retarget_pointer_locked (p);
+}
+
+/* The same as an exchange: returns the old value, and patches only
+   when the value changed.  */
+static uint64_t
+exchange_locked (volatile void *p, uint64_t v, unsigned size)
+{
+  uint64_t old;
+  count_store ((void *) p);
+  switch (size)
+    {
+    case 1:
+      old = __atomic_exchange_n ((volatile uint8_t *) p, (uint8_t) v,
+				 __ATOMIC_SEQ_CST);
+      break;
+    case 2:
+      old = __atomic_exchange_n ((volatile uint16_t *) p, (uint16_t) v,
+				 __ATOMIC_SEQ_CST);
+      break;
+    case 4:
+      old = __atomic_exchange_n ((volatile uint32_t *) p, (uint32_t) v,
+				 __ATOMIC_SEQ_CST);
+      break;
+    default:
+      old = __atomic_exchange_n ((volatile uint64_t *) p, v,
+				 __ATOMIC_SEQ_CST);
+      break;
+    }
+  if (size < 8)
+    v &= ((uint64_t) 1 << 8 * size) - 1;
   if (old != v)
     sc_retarget_pointer_locked ((void *) p);
-  sc_unlock ();
   return old;
 }
 
-/* Never fails spuriously, which a weak compare-and-swap may.  */
-bool
-__static_call_atomic_compare_exchange_8 (volatile void *p, void *expected,
-					 uint64_t desired, bool weak,
-					 int success_order, int failure_order)
+/* A strong compare-and-exchange of SIZE bytes: *EXPECTED (SIZE bytes)
+   receives what P holds when it differs.  */
+static bool
+compare_exchange_locked (volatile void *p, void *expected, uint64_t desired,
+			 unsigned size)
 {
-  sc_lock ();
-  sc_init_locked ();
-  uint64_t want;
-  memcpy (&want, expected, 8);
-  bool done = __atomic_compare_exchange_n ((volatile uint64_t *) p, &want,
-					   desired, false, __ATOMIC_SEQ_CST,
-					   __ATOMIC_SEQ_CST);
-  if (done)
+  uint64_t want = 0, now = 0;
+  memcpy (&want, expected, size);
+  switch (size)
     {
-      SC_COUNT (updates);
-      if (want != desired)
-	sc_retarget_pointer_locked ((void *) p);
+    case 1:
+      now = __atomic_load_n ((volatile uint8_t *) p, __ATOMIC_SEQ_CST);
+      break;
+    case 2:
+      now = __atomic_load_n ((volatile uint16_t *) p, __ATOMIC_SEQ_CST);
+      break;
+    case 4:
+      now = __atomic_load_n ((volatile uint32_t *) p, __ATOMIC_SEQ_CST);
+      break;
+    default:
+      now = __atomic_load_n ((volatile uint64_t *) p, __ATOMIC_SEQ_CST);
+      break;
     }
+  /* Every store to a key takes the lock, so nothing changes P between
+     the load and the store (other code storing to it behind the
+     plugin's back gets no atomicity from us in any case).  */
+  if (now != want)
+    {
+      memcpy (expected, &now, size);
+      return false;
+    }
+  if (size < 8)
+    desired &= ((uint64_t) 1 << 8 * size) - 1;
+  if (now != desired)
+    sc_store_value_locked ((void *) p, desired, size);
   else
-    memcpy (expected, &want, 8);
-  sc_unlock ();
-  return done;
+    count_store ((void *) p);
+  return true;
 }
+
+/* The atomic builtins, with the types GCC gives __atomic_store_N and
+   the others (I1 to I8 being the unsigned integers of N bytes), whose
+   calls the plugin redirects here unchanged.  The memory order
+   arguments ask for at most __ATOMIC_SEQ_CST, which the lock and the
+   sequentially consistent operations above give.  A compare-exchange
+   never fails spuriously, which a weak one may.  */
+#define SC_ATOMIC_ENTRY_POINTS(n, type)					\
+  void									\
+  __static_call_atomic_store_##n (volatile void *p, type v, int order)	\
+  {									\
+    sc_lock ();								\
+    sc_init_locked ();							\
+    sc_store_value_locked ((void *) p, v, n);				\
+    sc_unlock ();							\
+  }									\
+									\
+  type									\
+  __static_call_atomic_exchange_##n (volatile void *p, type v,		\
+				     int order)				\
+  {									\
+    sc_lock ();								\
+    sc_init_locked ();							\
+    type old = (type) exchange_locked (p, v, n);			\
+    sc_unlock ();							\
+    return old;								\
+  }									\
+									\
+  bool									\
+  __static_call_atomic_compare_exchange_##n (volatile void *p,		\
+					     void *expected,		\
+					     type desired, bool weak,	\
+					     int success_order,		\
+					     int failure_order)		\
+  {									\
+    sc_lock ();								\
+    sc_init_locked ();							\
+    bool done = compare_exchange_locked (p, expected, desired, n);	\
+    sc_unlock ();							\
+    return done;							\
+  }
+
+SC_ATOMIC_ENTRY_POINTS (1, uint8_t)
+SC_ATOMIC_ENTRY_POINTS (2, uint16_t)
+SC_ATOMIC_ENTRY_POINTS (4, uint32_t)
+SC_ATOMIC_ENTRY_POINTS (8, uint64_t)
 
 /* Assignments of several members of one table, as the plugin gathers
    them (`t = (struct ops) { a, b }'): PAIRS holds N (address, value)

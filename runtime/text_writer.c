@@ -151,7 +151,7 @@ for_each_page_run (const struct sc_batch *b, int prot)
   while (i < b->n)
     {
       uintptr_t start = (uintptr_t) b->p[i].addr;
-      uintptr_t end = start + SC_INSN_LEN;
+      uintptr_t end = start + b->p[i].len;
       /* Sites are sorted: extend the run while the next site is in the
 	 same unit (so the same text segment) and on the same or the next
 	 page, so that no page without a site changes protection.  */
@@ -159,7 +159,7 @@ for_each_page_run (const struct sc_batch *b, int prot)
       while (++i < b->n && b->p[i].site->unit == unit
 	     && ((uintptr_t) b->p[i].addr & ~(uintptr_t) (page_size - 1))
 		<= ((end - 1) | (uintptr_t) (page_size - 1)) + 1)
-	end = (uintptr_t) b->p[i].addr + SC_INSN_LEN;
+	end = (uintptr_t) b->p[i].addr + b->p[i].len;
       int r = mprotect_range ((void *) start, end - start, prot);
       if (r)
 	return r;

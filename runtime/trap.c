@@ -3,7 +3,8 @@
    A thread that executes a site while its batch is in phases 1-3 hits
    the int3 and lands here with RIP = site + 1.  The handler finds the
    site in the published batch (binary search; sites are sorted) and
-   completes the call to its new destination, by one of three paths:
+   completes the call to its new destination, by one of three paths
+   (a value site's branch or read, below, by none of them):
 
    self-hit   the trapping thread is the patching thread (a signal
 	      handler that ran on it called a site): write that site's
@@ -24,6 +25,15 @@
 	      return address and jumps, made uninterruptible by rseq
 	      (stub_area.c).  A NOP, a `ret' or a clearing of %rax is
 	      emulated: none writes the stack.
+
+   A static key's branch site or an immediate value's site that a
+   thread hits mid-batch is completed in the handler itself, on either
+   path: a branch sets RIP to its destination or past the site, a read
+   sets the site's register and RIP past the site.  Neither writes the
+   stack, so neither needs a stub.  Both read the variable in memory,
+   as the site's compiled form does: a value at least as new as the one
+   being patched in, and right even for a batch whose writes failed.
+   A self-hit finishes the site and restarts it, as for a call.
 
    A trap that is not at a site of the batch is someone else's: it goes
    to the handler installed before ours, or gets the default action.
@@ -87,9 +97,54 @@ find_patch (const struct sc_batch *b, const unsigned char *site)
   return NULL;
 }
 
+/* The register of the hardware number REG (0 %rax ... 15 %r15) in
+   the ucontext's order.  */
+static const unsigned char greg_of[16] = {
+  REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
+  REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15
+};
+
+static uint64_t
+load_value (const struct sc_patch *p)
+{
+  switch (p->size)
+    {
+    case 1:
+      return __atomic_load_n ((const uint8_t *) p->var, __ATOMIC_ACQUIRE);
+    case 2:
+      return __atomic_load_n ((const uint16_t *) p->var, __ATOMIC_ACQUIRE);
+    case 4:
+      return __atomic_load_n ((const uint32_t *) p->var, __ATOMIC_ACQUIRE);
+    default:
+      return __atomic_load_n ((const uint64_t *) p->var, __ATOMIC_ACQUIRE);
+    }
+}
+
+/* What a value site does, done here (both handler paths).  */
+static void
+emulate_value (greg_t *g, const struct sc_patch *p)
+{
+  uint64_t v = load_value (p);
+  if (p->op == SC_PATCH_BRANCH)
+    {
+      bool taken = (v != 0) != p->inverted;
+      g[REG_RIP] = (greg_t) (taken ? (unsigned char *) p->dest
+			     : p->addr + SC_INSN_LEN);
+      return;
+    }
+  /* A 32-bit move zero-extends into the whole register.  */
+  g[greg_of[p->reg]] = (greg_t) (p->wide ? v : (uint32_t) v);
+  g[REG_RIP] = (greg_t) (p->addr + p->len);
+}
+
 static void
 emulate_call (greg_t *g, const struct sc_patch *p)
 {
+  if (p->op == SC_PATCH_BRANCH || p->op == SC_PATCH_SET)
+    {
+      emulate_value (g, p);
+      return;
+    }
   /* A NOP, or %rax cleared: on to the next instruction.  */
   if (p->op == SC_PATCH_SKIP && sc_kind_tail (p->kind))
     {
@@ -116,6 +171,15 @@ emulate_call (greg_t *g, const struct sc_patch *p)
 }
 
 static void
+count_emulated (const struct sc_patch *p)
+{
+  if (p->op == SC_PATCH_BRANCH || p->op == SC_PATCH_SET)
+    SC_COUNT (bp_value);
+  else
+    SC_COUNT (bp_emulated);
+}
+
+static void
 complete_call (ucontext_t *uc, const struct sc_batch *b,
 	       const struct sc_patch *p)
 {
@@ -126,7 +190,7 @@ complete_call (ucontext_t *uc, const struct sc_batch *b,
      belong to its parent: it may only emulate, hence the process id
      checks.  A self-hit whose write fails emulates too.  */
   if (sc_gettid () == b->patcher && getpid () == b->pid
-      && sc_text_write (p->addr + 1, p->insn + 1, 4) == 0
+      && sc_text_write (p->addr + 1, p->insn + 1, p->len - 1) == 0
       && sc_text_write (p->addr, p->insn, 1) == 0)
     {
       g[REG_RIP] = (greg_t) p->addr;
@@ -134,7 +198,10 @@ complete_call (ucontext_t *uc, const struct sc_batch *b,
       return;
     }
   /* A thread without an rseq registration would never be moved out of
-     a stub, so it could still be inside one when the stub is reused.  */
+     a stub, so it could still be inside one when the stub is reused.
+     Only a call pushes: a value site's jump or register set (and a NOP,
+     a `ret', a clearing of %rax) writes no stack and is done here on
+     both paths, by emulate_call.  */
   if (!sc_kind_tail (p->kind) && p->op == SC_PATCH_GO
       && path == SC_BP_TRAMPOLINE
       && sc_rseq_registered () && getpid () == b->pid)
@@ -149,7 +216,7 @@ complete_call (ucontext_t *uc, const struct sc_batch *b,
 	}
     }
   emulate_call (g, p);
-  SC_COUNT (bp_emulated);
+  count_emulated (p);
 }
 
 /* The siginfo this thread passed to the handler we chained to, while
@@ -242,7 +309,7 @@ trap_handler (int sig, siginfo_t *si, void *ctx)
 	  else if ((p = our_patch (atomic_load (&stuck), site)))
 	    {
 	      emulate_call (g, p);
-	      SC_COUNT (bp_emulated);
+	      count_emulated (p);
 	    }
 	  if (p)
 	    {
@@ -253,10 +320,9 @@ trap_handler (int sig, siginfo_t *si, void *ctx)
 	  unsigned char now = *site;
 	  atomic_fetch_sub (&in_flight, 1);
 	  /* A trap taken during a batch that has finished since: the int3
-	     is gone and a call, a jmp, a NOP or a clearing of %rax stands
-	     there.  Run it.  */
-	  if (now == SC_OP_CALL || now == SC_OP_JMP || now == SC_OP_NOP5
-	      || now == SC_OP_ZERO5 || now == SC_OP_RET)
+	     is gone and a call, a jmp, a NOP, a clearing of %rax, a move
+	     or a load stands there.  Run it.  */
+	  if (sc_insn_may_be_site (now))
 	    {
 	      g[REG_RIP] = (greg_t) site;
 	      SC_COUNT (bp_stale);

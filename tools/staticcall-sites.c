@@ -10,7 +10,18 @@
    __static_call_tramp_KEY, __static_call_cond_KEY for a conditional
    site), and the site's offset within its 64-byte line.  --check exits
    1 unless every site is a 5-byte e8/e9 whose target is a trampoline
-   of its kind and whose displacement stays inside one 64-byte line.  --summary prints one line of totals.  */
+   of its kind and whose displacement stays inside one 64-byte line.  --summary prints one line of totals.
+
+   The value sites of static keys and immediate values (units of
+   version 4, found through the __static_call_units section) are listed
+   after them: `branch' (`branch inv' for the layout of
+   `__builtin_expect (v, 1)') with the key, what the site holds (`jmp'
+   to GCC's test as compiled, `jmp' to the taken block, or `nop') and
+   where the taken branch goes; `imm' with the key, the register, and
+   `load' as compiled or `$VALUE' once patched.  --check takes a value
+   site for good when it is one instruction inside one 64-byte line and
+   holds its compiled form, which reads the variable, or the form for
+   the value the variable has in the file.  */
 
 #include <elf.h>
 #include <errno.h>
@@ -126,6 +137,218 @@ load (struct image *im, const char *path)
   return 0;
 }
 
+/* The 8-byte pointer at virtual address VA as the dynamic loader
+   leaves it: the file's word, or the addend of a relative relocation
+   there (a position-independent file).  0 when unknown.  */
+static uint64_t
+pointer_at (const struct image *im, uint64_t va)
+{
+  const unsigned char *b = bytes_at (im, va, 8);
+  uint64_t v = 0;
+  if (b)
+    memcpy (&v, b, 8);
+  if (v)
+    return v;
+  for (int i = 0; i < im->eh->e_shnum; i++)
+    {
+      const Elf64_Shdr *s = &im->sh[i];
+      if (s->sh_type != SHT_RELA)
+	continue;
+      const Elf64_Rela *r = (const Elf64_Rela *) (im->data + s->sh_offset);
+      for (size_t j = 0; j < s->sh_size / sizeof *r; j++)
+	if (r[j].r_offset == va)
+	  {
+	    if (ELF64_R_TYPE (r[j].r_info) == R_X86_64_RELATIVE)
+	      return r[j].r_addend;
+	    /* A symbol's address (an extern variable of a shared
+	       object): the symbol's value, when the file defines it.  */
+	    const Elf64_Shdr *syms = &im->sh[s->sh_link];
+	    const Elf64_Sym *sym = (const Elf64_Sym *) (im->data
+							+ syms->sh_offset)
+				   + ELF64_R_SYM (r[j].r_info);
+	    if (ELF64_R_SYM (r[j].r_info) && sym->st_shndx != SHN_UNDEF)
+	      return sym->st_value + r[j].r_addend;
+	    return 0;
+	  }
+    }
+  return 0;
+}
+
+/* The value of the key's variable in the file (its initial value), of
+   its size, zero-extended; false when the file holds none there (an
+   extern variable, or .bss: 0).  */
+static bool
+initial_value (const struct image *im, uint64_t var, unsigned size,
+	       uint64_t *out)
+{
+  *out = 0;
+  if (!var)
+    return false;
+  const unsigned char *b = bytes_at (im, var, size);
+  if (b)
+    {
+      memcpy (out, b, size);
+      return true;
+    }
+  /* .bss: zero.  */
+  for (int i = 0; i < im->eh->e_shnum; i++)
+    {
+      const Elf64_Shdr *s = &im->sh[i];
+      if (s->sh_type == SHT_NOBITS && (s->sh_flags & SHF_ALLOC)
+	  && var >= s->sh_addr && var + size <= s->sh_addr + s->sh_size)
+	return true;
+    }
+  return false;
+}
+
+static const char *const vsite_kind_names[] = { "branch", "branch inv",
+						"imm", "?" };
+
+/* One value site: prints it, returns whether it is bad.  */
+static bool
+inspect_value_site (const struct image *im, const char *path, uint64_t rec)
+{
+  struct sc_value_site_record r;
+  const unsigned char *rb = bytes_at (im, rec, sizeof r);
+  if (!rb)
+    {
+      printf ("%s: value site record %#lx is not in the file: BAD\n", path,
+	      (unsigned long) rec);
+      return true;
+    }
+  memcpy (&r, rb, sizeof r);
+  uint64_t site = rec + offsetof (struct sc_value_site_record, site) + r.site;
+  uint64_t key = rec + offsetof (struct sc_value_site_record, key)
+		 + (r.key & ~SC_SITE_KIND_MASK);
+  unsigned kind = r.key & SC_SITE_KIND_MASK;
+  uint64_t var = pointer_at (im, key);
+  uint64_t name_va = pointer_at (im, key + 8);
+  uint64_t flags = 0;
+  const unsigned char *fb = bytes_at (im, key + 24, 8);
+  if (fb)
+    memcpy (&flags, fb, 8);
+  const char *name = "?";
+  const unsigned char *nb = name_va ? bytes_at (im, name_va, 1) : NULL;
+  if (nb)
+    name = (const char *) nb;
+  unsigned size = flags >> SC_KEY_SIZE_SHIFT & SC_KEY_SIZE_MASK;
+  uint64_t value;
+  bool known = (size == 1 || size == 2 || size == 4 || size == 8)
+	       && initial_value (im, var, size, &value);
+
+  unsigned len = kind == SC_VSITE_IMM ? SC_IMM_LEN (r.info) : 5;
+  const char *why = NULL;
+  char what[96] = "?";
+  const unsigned char *b = len && len <= SC_IMM_MAX_LEN
+			   ? bytes_at (im, site, len) : NULL;
+  if (kind > SC_VSITE_IMM)
+    why = "unknown kind";
+  else if (!b)
+    why = "site is not in the file's code";
+  else if (site / 64 != (site + len - 1) / 64)
+    why = "crosses a 64-byte line";
+  else if (kind != SC_VSITE_IMM)
+    {
+      uint64_t dest = rec + offsetof (struct sc_value_site_record, dest)
+		      + r.dest;
+      uint64_t test = rec + offsetof (struct sc_value_site_record, info)
+		      + r.info;
+      bool taken_now = known && (value != 0) != (kind == SC_VSITE_BRANCH_INV);
+      const char *dsym = symbol_at (im, dest);
+      if (sc_x86_is_jmp_rel32 (b) && sc_x86_rel32_target (site, b) == test)
+	snprintf (what, sizeof what, "jmp test %#lx", (unsigned long) test);
+      else if (sc_x86_is_jmp_rel32 (b)
+	       && sc_x86_rel32_target (site, b) == dest)
+	{
+	  snprintf (what, sizeof what, "jmp");
+	  if (!known || !taken_now)
+	    why = "jumps while the key says fall through";
+	}
+      else if (sc_x86_is_nop5 (b))
+	{
+	  snprintf (what, sizeof what, "nop");
+	  if (!known || taken_now)
+	    why = "falls through while the key says jump";
+	}
+      else
+	why = "neither its jmp nor its NOP";
+      size_t l = strlen (what);
+      snprintf (what + l, sizeof what - l, ", taken: %s%s%#lx",
+		dsym ? dsym : "", dsym ? " " : "", (unsigned long) dest);
+    }
+  else
+    {
+      unsigned reg, want_reg = SC_IMM_REG (r.info);
+      int wide, want_wide = SC_IMM_WIDE (r.info);
+      unsigned long from, v;
+      unsigned pre = sc_x86_cs_prefixes (b, len);
+      if (sc_x86_decode_rip_load (b, len, site, &reg, &wide, &from))
+	{
+	  snprintf (what, sizeof what, "load %#lx, r%u", from, reg);
+	  if (reg != want_reg || wide != want_wide || (var && from != var))
+	    why = "not a load of its register from its variable";
+	}
+      else if (len - pre == 5 && sc_x86_is_jmp_rel32 (b + pre))
+	snprintf (what, sizeof what, "jmp %#lx (load out of line)",
+		  (unsigned long) sc_x86_rel32_target (site + pre, b + pre));
+      else if (sc_x86_decode_mov_imm (b, len, &reg, &wide, &v))
+	{
+	  snprintf (what, sizeof what, "$%#lx, r%u", v, reg);
+	  unsigned char want[SC_IMM_MAX_LEN];
+	  if (reg != want_reg || wide != want_wide || !known
+	      || !sc_x86_encode_mov_imm (want, len, reg, wide, value)
+	      || memcmp (want, b, len))
+	    why = "does not hold its variable's value";
+	}
+      else
+	why = "neither a load nor a move of an immediate";
+    }
+  if (!quiet || why)
+    printf ("%s: %#lx %s %s, %u bytes: %s (+%lu in line)%s%s\n", path,
+	    (unsigned long) site, vsite_kind_names[kind], name, len, what,
+	    (unsigned long) (site % 64), why ? ": BAD: " : "", why ? why : "");
+  return why != NULL;
+}
+
+/* The value sites of every unit of version 4 the file lists in its
+   __static_call_units section.  Adds to *N, *BAD and *BRANCHES.  */
+static void
+inspect_value_sites (const struct image *im, const char *path, size_t *n,
+		     size_t *bad, size_t *branches)
+{
+  const Elf64_Shdr *us = section_named (im, SC_UNITS_SECTION);
+  if (!us)
+    return;
+  for (uint64_t at = us->sh_addr; at + 8 <= us->sh_addr + us->sh_size;
+       at += 8)
+    {
+      uint64_t unit = pointer_at (im, at);
+      const unsigned char *ub = unit ? bytes_at (im, unit, 16) : NULL;
+      uint32_t version = 0, nvalue = 0;
+      if (ub)
+	memcpy (&version, ub, 4);
+      if (version < SC_UNIT_ABI_VERSION_VALUES)
+	continue;
+      const unsigned char *nb
+	= bytes_at (im, unit + offsetof (struct sc_unit, nvalue_sites), 4);
+      if (nb)
+	memcpy (&nvalue, nb, 4);
+      uint64_t recs
+	= pointer_at (im, unit + offsetof (struct sc_unit, value_sites));
+      for (uint32_t i = 0; i < nvalue && recs; i++)
+	{
+	  uint64_t rec = recs + i * sizeof (struct sc_value_site_record);
+	  const unsigned char *rb = bytes_at (im, rec, 8);
+	  int32_t key = 0;
+	  if (rb)
+	    memcpy (&key, rb + 4, 4);
+	  *branches += (key & SC_SITE_KIND_MASK) != SC_VSITE_IMM;
+	  *bad += inspect_value_site (im, path, rec);
+	  ++*n;
+	}
+    }
+}
+
 /* Returns the number of bad sites, or -1 when the file cannot be read.  */
 static int
 inspect (const char *path)
@@ -134,13 +357,17 @@ inspect (const char *path)
   if (load (&im, path))
     return -1;
   const Elf64_Shdr *tab = section_named (&im, ".static_call_sites");
+  size_t nv = 0, vbad = 0, vbranches = 0;
   if (!tab)
     {
-      if (!quiet)
+      inspect_value_sites (&im, path, &nv, &vbad, &vbranches);
+      if (!quiet && !nv)
 	printf ("%s: no static call sites\n", path);
       if (summary)
-	printf ("%s: 0 sites\n", path);
-      return 0;
+	printf ("%s: 0 sites, %zu value sites (%zu branches), %zu bad\n",
+		path, nv, vbranches, vbad);
+      munmap ((void *) im.data, im.size);
+      return (int) vbad;
     }
   size_t n = tab->sh_size / sizeof (struct sc_site_record);
   size_t bad = 0, tails = 0, conds = 0;
@@ -198,6 +425,7 @@ inspect (const char *path)
 		target_name, (unsigned long) (site % 64),
 		why ? ": BAD: " : "", why ? why : "");
     }
+  inspect_value_sites (&im, path, &nv, &vbad, &vbranches);
   if (summary)
     {
       printf ("%s: %zu sites (%zu tail, %zu conditional), %zu bad, %lu "
@@ -206,10 +434,13 @@ inspect (const char *path)
       if (pad && n)
 	printf (", padding %lu bytes (mean %.2f, max %lu per site)",
 		pad_total, (double) pad_total / n, pad_max);
+      if (nv)
+	printf (", %zu value sites (%zu branches), %zu bad", nv, vbranches,
+		vbad);
       putchar ('\n');
     }
   munmap ((void *) im.data, im.size);
-  return (int) bad;
+  return (int) (bad + vbad);
 }
 
 int

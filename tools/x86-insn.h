@@ -132,4 +132,140 @@ sc_x86_is_zero_rax5 (const unsigned char *insn)
 	 && insn[3] == 0x31 && insn[4] == 0xc0;
 }
 
+/* Value sites (static keys and immediate values, runtime/unit-abi.h).
+   A branch site is a jmp rel32 or the 5-byte NOP above.  An immediate
+   site is one instruction of a fixed length (at most 15 bytes) that
+   sets a register, padded in front with 0x2e (CS) prefixes, which the
+   processor ignores there: as compiled, a load of the variable,
+   [2e...] [REX] 8b /r (movl, movq), [REX] 0f b6 /r (movzbl) or
+   [REX] 0f b7 /r (movzwl) from disp32(%rip); patched, a move of an
+   immediate, [41] b8+r imm32 (movl), 48|49 c7 c0+r simm32 (movq) or
+   48|49 b8+r imm64 (movabsq).  */
+#define SC_X86_PREFIX_CS 0x2e
+#define SC_X86_MAX_INSN 15
+
+/* The bytes of INSN[0..LEN) after its 0x2e prefixes.  */
+static inline unsigned
+sc_x86_cs_prefixes (const unsigned char *insn, unsigned len)
+{
+  unsigned i = 0;
+  while (i < len && insn[i] == SC_X86_PREFIX_CS)
+    i++;
+  return i;
+}
+
+/* Whether INSN[0..LEN) is exactly one load of a register from
+   disp32(%rip), as above.  Sets *REG to the register's number, *WIDE
+   to whether it is a 64-bit load, and *TARGET to the address loaded
+   from when the instruction sits at ADDR.  */
+static inline int
+sc_x86_decode_rip_load (const unsigned char *insn, unsigned len,
+			unsigned long addr, unsigned *reg, int *wide,
+			unsigned long *target)
+{
+  unsigned i = sc_x86_cs_prefixes (insn, len);
+  unsigned rex = 0;
+  if (i < len && (insn[i] & 0xf0) == 0x40)
+    rex = insn[i++];
+  /* No REX.X or REX.B: rip-relative addressing has no index or base.  */
+  if (rex & 3)
+    return 0;
+  if (i < len && insn[i] == 0x8b)
+    i++;
+  else if (i + 1 < len && insn[i] == 0x0f
+	   && (insn[i + 1] == 0xb6 || insn[i + 1] == 0xb7) && !(rex & 8))
+    i += 2;
+  else
+    return 0;
+  /* ModRM: mod 00, r/m 101, i.e. disp32(%rip).  */
+  if (i + 5 != len || (insn[i] & 0xc7) != 0x05)
+    return 0;
+  *reg = ((insn[i] >> 3) & 7) | (rex & 4 ? 8 : 0);
+  *wide = (rex & 8) != 0;
+  *target = addr + len + sc_x86_s32 (insn + i + 1);
+  return 1;
+}
+
+/* Write into BUF[0..LEN) the move of VALUE into register REG (all 64
+   bits when WIDE, else the low 32, zero-extended), padded in front
+   with 0x2e prefixes.  Returns 0 when the shortest form does not fit
+   in LEN bytes.  */
+static inline int
+sc_x86_encode_mov_imm (unsigned char *buf, unsigned len, unsigned reg,
+		       int wide, unsigned long value)
+{
+  unsigned char insn[10];
+  unsigned n = 0, imm = 4;
+  if (!wide)
+    {
+      if (reg & 8)
+	insn[n++] = 0x41;
+      insn[n++] = (unsigned char) (0xb8 + (reg & 7));
+      value &= 0xffffffffu;
+    }
+  else
+    {
+      insn[n++] = (unsigned char) (0x48 | (reg & 8 ? 1 : 0));
+      if ((long) value == (long) (int) (unsigned) value)
+	{
+	  insn[n++] = 0xc7;
+	  insn[n++] = (unsigned char) (0xc0 + (reg & 7));
+	}
+      else
+	{
+	  insn[n++] = (unsigned char) (0xb8 + (reg & 7));
+	  imm = 8;
+	}
+    }
+  for (unsigned i = 0; i < imm; i++)
+    insn[n++] = (unsigned char) (value >> 8 * i);
+  if (n > len || len > SC_X86_MAX_INSN)
+    return 0;
+  for (unsigned i = 0; i < len - n; i++)
+    buf[i] = SC_X86_PREFIX_CS;
+  for (unsigned i = 0; i < n; i++)
+    buf[len - n + i] = insn[i];
+  return 1;
+}
+
+/* Whether INSN[0..LEN) is a move of an immediate into a register, one
+   of the forms sc_x86_encode_mov_imm writes: sets *REG, *WIDE and
+   *VALUE (what the register holds after it).  */
+static inline int
+sc_x86_decode_mov_imm (const unsigned char *insn, unsigned len,
+		       unsigned *reg, int *wide, unsigned long *value)
+{
+  unsigned i = sc_x86_cs_prefixes (insn, len);
+  unsigned rex = 0;
+  if (i < len && (insn[i] & 0xf0) == 0x40)
+    rex = insn[i++];
+  if (rex & 6)
+    return 0;
+  unsigned imm;
+  if (i < len && (insn[i] & 0xf8) == 0xb8)
+    {
+      *reg = (insn[i++] & 7) | (rex & 1 ? 8 : 0);
+      imm = rex & 8 ? 8 : 4;
+    }
+  else if (i + 1 < len && (rex & 8) && insn[i] == 0xc7
+	   && (insn[i + 1] & 0xf8) == 0xc0)
+    {
+      *reg = (insn[i + 1] & 7) | (rex & 1 ? 8 : 0);
+      i += 2;
+      imm = 4;
+    }
+  else
+    return 0;
+  if (i + imm != len)
+    return 0;
+  unsigned long v = 0;
+  for (unsigned k = 0; k < imm; k++)
+    v |= (unsigned long) insn[i + k] << 8 * k;
+  if (imm == 4 && (rex & 8))
+    v = (unsigned long) sc_x86_s32 (insn + i);
+  *wide = (rex & 8) != 0;
+  *value = v;
+  return 1;
+}
+
 #endif

@@ -51,9 +51,10 @@ check_value_site (const struct static_call_site_info *s)
 		       : s->state == STATIC_CALL_SITE_FALLTHROUGH
 			 && !s->calls);
     }
-  unsigned long long want = s->size == 8 ? v : (uint32_t) v;
+  unsigned long long mask = s->size == 8 ? ~0ull
+			   : (1ull << 8 * s->size) - 1;
   return s->state == STATIC_CALL_SITE_IMMEDIATE
-	 && (unsigned long long) s->value == want;
+	 && ((unsigned long long) s->value & mask) == v;
 }
 
 static int
