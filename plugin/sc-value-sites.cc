@@ -254,7 +254,8 @@ asm_name (tree decl)
 
 /* The value keys' records, after the call keys' at .LSC_keys (which
    the caller has just written, in .data.rel.local), as .LSCVKn; then
-   the value sites' records in .static_call_sites as .LSC_vsites.  */
+   the value sites' records in .static_call_value_sites as
+   .LSC_vsites.  */
 bool
 sc_emit_value_records (FILE *f, bool *any)
 {
@@ -290,7 +291,9 @@ sc_emit_value_records (FILE *f, bool *any)
       fprintf (f, "\n\t.quad\t.LSCVN%u\n\t.quad\t0\n\t.quad\t"
 	       HOST_WIDE_INT_PRINT_UNSIGNED "\n", i, flags);
     }
-  fputs ("\t.section\t.static_call_sites,\"a\",@progbits\n"
+  /* A section of their own: .static_call_sites holds call records
+     only, which staticcall-sites reads without the descriptors.  */
+  fputs ("\t.section\t.static_call_value_sites,\"a\",@progbits\n"
 	 "\t.balign\t4\n.LSC_vsites:\n", f);
   value_site *s;
   FOR_EACH_VEC_ELT (value_sites, i, s)

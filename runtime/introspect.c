@@ -126,7 +126,8 @@ describe_value_site (const struct sc_site *s,
   else
     {
       info->state = STATIC_CALL_SITE_JUMP;
-      info->calls = sc_x86_rel32_dest (s->cur, NULL);
+      info->calls = (void *) sc_x86_rel32_target ((unsigned long) s->addr,
+						   s->cur);
       info->value = 1;
     }
 }

@@ -330,18 +330,22 @@ check_value_site (struct sc_site *s)
     {
       unsigned reg;
       int wide;
-      unsigned long from;
+      unsigned long from = 0;
+      int rip;
       unsigned pre = sc_x86_cs_prefixes (s->orig, s->len);
       bool out_of_line = s->len - pre == SC_INSN_LEN
 			 && s->orig[pre] == SC_OP_JMP;
-      bool load = sc_x86_decode_rip_load (s->orig, s->len,
-					  (unsigned long) s->addr, &reg,
-					  &wide, &from);
+      /* Through a register (the address from the GOT, or the large
+	 code model's): the plugin chose the operand, only its form is
+	 checked; a rip-relative one must be the variable's.  */
+      bool load = sc_x86_decode_load (s->orig, s->len,
+				      (unsigned long) s->addr, &reg, &wide,
+				      &rip, &from);
       if (s->len < SC_INSN_LEN || s->len > SC_IMM_MAX_LEN
 	  || s->wide != (s->key->size == 8)
 	  || (!out_of_line
 	      && (!load || reg != s->reg || wide != (s->key->size == 8)
-		  || from != (unsigned long) s->key->var)))
+		  || (rip && from != (unsigned long) s->key->var))))
 	why = "one load of its register from its variable";
     }
   memcpy (s->cur, s->orig, s->len);

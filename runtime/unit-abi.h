@@ -11,6 +11,8 @@
 
      .static_call_sites  (read-only, no relocations after link)
 	struct sc_site_record[nsites]
+     .static_call_value_sites  (the same, version 4)
+	struct sc_value_site_record[nvalue_sites]
      .data.rel.local
 	struct sc_key_record[nkeys]   one per key with sites in the unit
 	struct sc_unit                the unit's descriptor

@@ -280,12 +280,18 @@ inspect_value_site (const struct image *im, const char *path, uint64_t rec)
     {
       unsigned reg, want_reg = SC_IMM_REG (r.info);
       int wide, want_wide = SC_IMM_WIDE (r.info);
-      unsigned long from, v;
+      unsigned long from = 0, v;
+      int rip;
       unsigned pre = sc_x86_cs_prefixes (b, len);
-      if (sc_x86_decode_rip_load (b, len, site, &reg, &wide, &from))
+      if (sc_x86_decode_load (b, len, site, &reg, &wide, &rip, &from))
 	{
-	  snprintf (what, sizeof what, "load %#lx, r%u", from, reg);
-	  if (reg != want_reg || wide != want_wide || (var && from != var))
+	  if (rip)
+	    snprintf (what, sizeof what, "load %#lx, r%u", from, reg);
+	  else
+	    snprintf (what, sizeof what, "load through a register, r%u",
+		      reg);
+	  if (reg != want_reg || wide != want_wide
+	      || (rip && var && from != var))
 	    why = "not a load of its register from its variable";
 	}
       else if (len - pre == 5 && sc_x86_is_jmp_rel32 (b + pre))

@@ -154,22 +154,23 @@ sc_x86_cs_prefixes (const unsigned char *insn, unsigned len)
   return i;
 }
 
-/* Whether INSN[0..LEN) is exactly one load of a register from
-   disp32(%rip), as above.  Sets *REG to the register's number, *WIDE
-   to whether it is a 64-bit load, and *TARGET to the address loaded
-   from when the instruction sits at ADDR.  */
+/* Whether INSN[0..LEN) is exactly one load of a register, as above,
+   from any memory operand with a 4-byte displacement or none needed:
+   disp32(%rip); disp32(base[,index,scale]) (the plugin forces disp32
+   with {disp32}); (base) for a base other than %rbp/%r13, or disp32
+   alone through a SIB byte.  Sets *REG to the register's number and
+   *WIDE to whether it is a 64-bit load; *RIP to whether the operand
+   is rip-relative, and then *TARGET to the address loaded from when
+   the instruction sits at ADDR.  */
 static inline int
-sc_x86_decode_rip_load (const unsigned char *insn, unsigned len,
-			unsigned long addr, unsigned *reg, int *wide,
-			unsigned long *target)
+sc_x86_decode_load (const unsigned char *insn, unsigned len,
+		    unsigned long addr, unsigned *reg, int *wide, int *rip,
+		    unsigned long *target)
 {
   unsigned i = sc_x86_cs_prefixes (insn, len);
   unsigned rex = 0;
   if (i < len && (insn[i] & 0xf0) == 0x40)
     rex = insn[i++];
-  /* No REX.X or REX.B: rip-relative addressing has no index or base.  */
-  if (rex & 3)
-    return 0;
   if (i < len && insn[i] == 0x8b)
     i++;
   else if (i + 1 < len && insn[i] == 0x0f
@@ -177,13 +178,55 @@ sc_x86_decode_rip_load (const unsigned char *insn, unsigned len,
     i += 2;
   else
     return 0;
-  /* ModRM: mod 00, r/m 101, i.e. disp32(%rip).  */
-  if (i + 5 != len || (insn[i] & 0xc7) != 0x05)
+  if (i >= len)
     return 0;
-  *reg = ((insn[i] >> 3) & 7) | (rex & 4 ? 8 : 0);
+  unsigned modrm = insn[i++];
+  unsigned mod = modrm >> 6, rm = modrm & 7;
+  unsigned disp = 0;
+  *rip = 0;
+  if (mod == 3)
+    return 0;
+  if (rm == 4)
+    {
+      /* SIB: with mod 00 and base 101, disp32 and no base.  */
+      if (i >= len)
+	return 0;
+      unsigned sib = insn[i++];
+      if (mod == 0 && (sib & 7) == 5)
+	disp = 4;
+    }
+  else if (mod == 0 && rm == 5)
+    {
+      /* No REX.X or REX.B: rip-relative addressing has no index or
+	 base.  */
+      if (rex & 3)
+	return 0;
+      *rip = 1;
+      disp = 4;
+    }
+  if (mod == 1)
+    disp = 1;
+  else if (mod == 2)
+    disp = 4;
+  if (i + disp != len)
+    return 0;
+  *reg = ((modrm >> 3) & 7) | (rex & 4 ? 8 : 0);
   *wide = (rex & 8) != 0;
-  *target = addr + len + sc_x86_s32 (insn + i + 1);
+  if (*rip)
+    *target = addr + len + sc_x86_s32 (insn + i);
   return 1;
+}
+
+/* Whether INSN[0..LEN) is exactly one load of a register from
+   disp32(%rip), as above; *TARGET is the address it loads from.  */
+static inline int
+sc_x86_decode_rip_load (const unsigned char *insn, unsigned len,
+			unsigned long addr, unsigned *reg, int *wide,
+			unsigned long *target)
+{
+  int rip;
+  return sc_x86_decode_load (insn, len, addr, reg, wide, &rip, target)
+	 && rip;
 }
 
 /* Write into BUF[0..LEN) the move of VALUE into register REG (all 64
