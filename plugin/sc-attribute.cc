@@ -481,6 +481,18 @@ alias_target (symtab_node *node)
   return node;
 }
 
+/* What the annotated variable DECL is, for a message.  */
+static const char *
+annotated_noun (tree decl)
+{
+  switch (sc_value_kind (decl))
+    {
+    case SC_VALUE_BRANCH: return "static key";
+    case SC_VALUE_IMMEDIATE: return "immediate value";
+    default: return "static call pointer";
+    }
+}
+
 /* PLUGIN_FINISH_UNIT: another name for an annotated pointer -- an
    alias, a weakref, or a declaration given its symbol with an asm
    label -- would let stores through it bypass the runtime.  Aliases
@@ -498,8 +510,9 @@ sc_check_aliases (void *, void *)
       {
 	annotated.safe_push (node);
 	if (node->alias)
-	  error_at (DECL_SOURCE_LOCATION (node->decl), "static call pointer "
-		    "%qD cannot be an alias of another variable", node->decl);
+	  error_at (DECL_SOURCE_LOCATION (node->decl), "%s %qD cannot be "
+		    "an alias of another variable", annotated_noun (node->decl),
+		    node->decl);
       }
   if (annotated.is_empty ())
     return;
@@ -516,9 +529,9 @@ sc_check_aliases (void *, void *)
 		  IDENTIFIER_POINTER (DECL_ASSEMBLER_NAME (a->decl))))
 	  {
 	    error_at (DECL_SOURCE_LOCATION (node->decl), "%qD names the "
-		      "same object as static call pointer %qD; a store "
-		      "through it would bypass the runtime",
-		      node->decl, a->decl);
+		      "same object as %s %qD; a store through it would "
+		      "bypass the runtime", node->decl,
+		      annotated_noun (a->decl), a->decl);
 	    inform (DECL_SOURCE_LOCATION (a->decl), "%qD declared here",
 		    a->decl);
 	    break;

@@ -47,6 +47,9 @@
    as sc-attribute.cc keeps them for static calls.  */
 static hash_map<tree, tree> *value_var_of_key;
 static hash_map<tree, location_t> *value_key_loc;
+/* The key of each value variable by name: a redeclaration is a new
+   tree, which does not have the earlier declaration's attribute yet.  */
+static hash_map<tree, tree> *value_key_of_name;
 
 static const char *
 attribute_name (enum sc_value_kind kind)
@@ -86,8 +89,10 @@ handle_value_attribute (tree *node, tree name, tree args, int,
   *no_add_attrs = true;
   enum sc_value_kind kind = is_attribute_p (SC_KEY_ATTRIBUTE, name)
 			    ? SC_VALUE_BRANCH : SC_VALUE_IMMEDIATE;
-  const char *what = kind == SC_VALUE_BRANCH ? "static key"
-					       : "immediate value";
+  const char *a_what = kind == SC_VALUE_BRANCH ? "a static key"
+					       : "an immediate value";
+  const char *key_what = kind == SC_VALUE_BRANCH ? "static key"
+						 : "immediate value key";
 
   if (!sc_language_supported)
     {
@@ -114,9 +119,9 @@ handle_value_attribute (tree *node, tree name, tree args, int,
   tree type = TREE_TYPE (decl);
   if (POINTER_TYPE_P (type))
     {
-      error_at (loc, "%qE attribute on pointer %qD; a %s is an integer "
+      error_at (loc, "%qE attribute on pointer %qD; %s is an integer "
 		"variable (use %<static_call%> for a pointer to function)",
-		name, decl, what);
+		name, decl, a_what);
       return NULL_TREE;
     }
   if (!INTEGRAL_TYPE_P (type))
@@ -136,9 +141,9 @@ handle_value_attribute (tree *node, tree name, tree args, int,
   if (sc_is_block_scope_static (decl)
       || (!TREE_STATIC (decl) && !DECL_EXTERNAL (decl)))
     {
-      error_at (loc, "%qE attribute on %s variable %qD; a %s must be "
+      error_at (loc, "%qE attribute on %s variable %qD; %s must be "
 		"declared at file scope", name,
-		TREE_STATIC (decl) ? "block-scope" : "automatic", decl, what);
+		TREE_STATIC (decl) ? "block-scope" : "automatic", decl, a_what);
       return NULL_TREE;
     }
   if (!TARGET_64BIT || TARGET_X32)
@@ -179,6 +184,10 @@ handle_value_attribute (tree *node, tree name, tree args, int,
       return NULL_TREE;
     }
   enum sc_value_kind had = sc_value_kind (decl);
+  tree *named_key = value_key_of_name->get (DECL_NAME (decl));
+  if (had == SC_VALUE_NONE && named_key)
+    if (tree *v = value_var_of_key->get (*named_key))
+      had = sc_value_kind (*v);
   if (had != SC_VALUE_NONE && had != kind)
     {
       error_at (loc, "%qD cannot be both a static key and an immediate "
@@ -186,17 +195,20 @@ handle_value_attribute (tree *node, tree name, tree args, int,
       return NULL_TREE;
     }
   tree old_key = sc_value_key (decl);
-  if (old_key && old_key != key)
+  tree prev_key = old_key ? old_key : named_key ? *named_key : NULL_TREE;
+  if (prev_key && prev_key != key)
     {
-      error_at (loc, "%qD declared with %s key %qE, but it already has "
-		"key %qE", decl, what, key, old_key);
+      error_at (loc, "%qD declared with %s %qE, but it already has "
+		"key %qE", decl, key_what, key, prev_key);
+      if (location_t *l = value_key_loc->get (prev_key))
+	inform (*l, "key %qE given here", prev_key);
       return NULL_TREE;
     }
   tree *prev_var = value_var_of_key->get (key);
   if (prev_var && DECL_NAME (*prev_var) != DECL_NAME (decl))
     {
-      error_at (loc, "%s key %qE given to %qD, but it already names %qD",
-		what, key, decl, *prev_var);
+      error_at (loc, "%s %qE given to %qD, but it already names %qD",
+		key_what, key, decl, *prev_var);
       if (location_t *l = value_key_loc->get (key))
 	inform (*l, "%qD given key %qE here", *prev_var, key);
       return NULL_TREE;
@@ -206,8 +218,11 @@ handle_value_attribute (tree *node, tree name, tree args, int,
       value_var_of_key->put (key, decl);
       value_key_loc->put (key, loc);
     }
-  if (!old_key)
-    sc_report_early_addresses (DECL_NAME (decl), decl);
+  if (!prev_key)
+    {
+      value_key_of_name->put (DECL_NAME (decl), key);
+      sc_report_early_addresses (DECL_NAME (decl), decl);
+    }
   /* The site records name the variable even where no C code reads it
      any more.  */
   DECL_PRESERVE_P (decl) = 1;
@@ -233,6 +248,7 @@ sc_register_value_attributes (void)
     }
   value_var_of_key = new hash_map<tree, tree>;
   value_key_loc = new hash_map<tree, location_t>;
+  value_key_of_name = new hash_map<tree, tree>;
 }
 
 /* Whether the address of VAR, a value variable, may be argument ARG of
