@@ -112,8 +112,11 @@ describe_value_site (const struct sc_site *s,
       info->state = STATIC_CALL_SITE_REFUSED;
       info->calls = NULL;
     }
-  else if (!memcmp (s->cur, s->orig, SC_INSN_LEN))
+  else if (!memcmp (s->cur, s->orig, SC_INSN_LEN)
+	   && (void *) s->test != (void *) s->dest)
     {
+      /* (When GCC made the test and the taken path one place, the
+	 compiled jmp is also the taken form: reported as a jump.)  */
       info->state = STATIC_CALL_SITE_UNPATCHED;
       info->calls = s->test;
     }

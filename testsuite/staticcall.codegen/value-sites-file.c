@@ -5,5 +5,5 @@
 /* { dg-do link } */
 /* { dg-options "-pthread" } */
 #include "../staticcall.runtime/value-sites.c"
-/* { dg-final { value-sites-ok 8 } } */
+/* { dg-final { linked-value-sites-ok 8 } } */
 /* { dg-final { sites-ok 0 } } */
