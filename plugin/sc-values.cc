@@ -40,7 +40,6 @@
 
 #include "sc-plugin.h"
 #include "predict.h"
-#include "gimple-predict.h"
 #include "cfgloop.h"
 
 /* Keys of value variables seen in this unit, and the variable of each,
@@ -667,7 +666,13 @@ sc_lower_key_branches (function *fun)
     blocks.safe_push (bb);
   for (basic_block b : blocks)
     changed |= lower_key_branch (b);
-  if (changed && current_loops)
+  if (!changed)
+    return;
+  /* Blocks and edges were added: what was computed on the old graph
+     is stale.  */
+  free_dominance_info (CDI_DOMINATORS);
+  free_dominance_info (CDI_POST_DOMINATORS);
+  if (current_loops)
     loops_state_set (LOOPS_NEED_FIXUP);
 }
 
