@@ -5,8 +5,9 @@
 # Makefile.am.  Takes about 30 seconds on a 2-core machine, most of it
 # compiling the generated sites, and a minute more for the tables'
 # benchmarks (`make bench-tables' alone), most of it compiling the
-# cold-code source four ways; doc/results.texi says how to read the
-# tables.
+# cold-code source four ways, and some 10 seconds for the static keys'
+# and immediate values' (`make bench-keys' alone); doc/results.texi
+# says how to read the tables.
 #
 #   bench/call-cost.c    cost per call: direct, patched site, site on
 #                        its trampoline, indirect, far target; built
