@@ -5,8 +5,9 @@
 # Makefile.am.  Takes about 30 seconds on a 2-core machine, most of it
 # compiling the generated sites, and a minute more for the tables'
 # benchmarks (`make bench-tables' alone), most of it compiling the
-# cold-code source four ways; doc/results.texi says how to read the
-# tables.
+# cold-code source four ways, and some 10 seconds for the static keys'
+# and immediate values' (`make bench-keys' alone); doc/results.texi
+# says how to read the tables.
 #
 #   bench/call-cost.c    cost per call: direct, patched site, site on
 #                        its trampoline, indirect, far target; built
@@ -16,6 +17,15 @@
 #   bench/cond-cost.c    a guarded call `if (p) p (x)' with p NULL: the
 #                        conditional site's NOP against the plain test
 #                        and branch (and the unpatched site)
+#   bench/key-cost.c     a disabled static key's NOP against a test of a
+#                        plain global, in cache and with the flags'
+#                        lines flushed before each test (bench-value.h)
+#   bench/imm-cost.c     an immediate value's mov $imm against a load of
+#                        a plain global, the same two ways
+#   bench/key-flip.c     one store to a key and to an immediate of 10000
+#                        sites (bench/gen-values.py): batches, syncs,
+#                        time, against one site and a static call's
+#                        10000 (`make bench-keys': these three alone)
 #   bench/table-cost.c   cost per call through a member of an ops table
 #                        and of an ops pointer's pointee, against a
 #                        direct call and the plain indirect call through
@@ -48,7 +58,8 @@ BENCH_LIBS = -L$(abs_builddir)/.libs -Wl,-rpath,$(abs_builddir)/.libs \
 	-lstaticcall
 BENCH_DEPS = staticcall.la libstaticcall.la \
 	$(top_srcdir)/include/static_call.h $(top_srcdir)/bench/bench.h \
-	$(top_srcdir)/bench/bench-rounds.h $(top_srcdir)/tools/x86-insn.h
+	$(top_srcdir)/bench/bench-rounds.h $(top_srcdir)/bench/bench-value.h \
+	$(top_srcdir)/tools/x86-insn.h
 BENCH_SLOWPATH_US = 2000
 # The generators import it from their directory.
 BENCH_GEN_COMMON = $(top_srcdir)/bench/gen_common.py
@@ -69,7 +80,8 @@ $(BENCH_OUT)/sites-%.o: $(BENCH_OUT)/sites-%.c staticcall.la \
 
 # The benchmarks made of one source, built with the plugin, and
 # BENCH_CFLAGS_name; and some of them again with retpolines.
-BENCH_ONE_SOURCE = call-cost cond-cost slow-path table-cost table-update
+BENCH_ONE_SOURCE = call-cost cond-cost slow-path table-cost table-update \
+	key-cost imm-cost
 BENCH_CFLAGS_slow_path = -pthread
 BENCH_RETPOLINE = call-cost table-cost
 
@@ -90,6 +102,46 @@ $(BENCH_OUT)/update-cost: $(top_srcdir)/bench/update-cost.c \
 	@$(MKDIR_P) $(BENCH_OUT)
 	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) $(top_srcdir)/bench/update-cost.c \
 	  $(BENCH_SITE_OBJS) $(BENCH_LIBS) -o $@
+
+# The static keys' and immediate values' benchmarks.  key-flip's
+# program: 10000 branch sites and 10000 immediate sites, each in a
+# generated file of its own (compiled like the call sites, -O1), and
+# the 10000 call sites of sites-10000-0.o to compare with.
+$(BENCH_OUT)/values-%.c: $(top_srcdir)/bench/gen-values.py $(BENCH_GEN_COMMON)
+	@$(MKDIR_P) $(BENCH_OUT)
+	$(AM_V_GEN)$(PYTHON3) $(top_srcdir)/bench/gen-values.py $@
+
+$(BENCH_OUT)/values-%.o: $(BENCH_OUT)/values-%.c staticcall.la \
+		$(top_srcdir)/include/static_call.h
+	$(AM_V_CC)$(CC) $(BENCH_GEN_CFLAGS) -c $< -o $@
+
+BENCH_VALUE_OBJS = $(BENCH_OUT)/values-key-10000.o \
+	$(BENCH_OUT)/values-imm-10000.o $(BENCH_OUT)/sites-10000-0.o
+
+$(BENCH_OUT)/key-flip: $(top_srcdir)/bench/key-flip.c $(BENCH_VALUE_OBJS) \
+		$(BENCH_DEPS)
+	@$(MKDIR_P) $(BENCH_OUT)
+	$(AM_V_CCLD)$(CC) $(BENCH_CFLAGS) $(top_srcdir)/bench/key-flip.c \
+	  $(BENCH_VALUE_OBJS) $(BENCH_LIBS) -o $@
+
+BENCH_KEYS = $(BENCH_OUT)/key-cost $(BENCH_OUT)/imm-cost \
+	$(BENCH_OUT)/key-flip
+
+BENCH_KEYS_RUN = \
+	$(BENCH_OUT)/key-cost -o $(BENCH_RESULTS)/key-cost.json && \
+	$(BENCH_OUT)/imm-cost -o $(BENCH_RESULTS)/imm-cost.json && \
+	$(BENCH_OUT)/key-flip -o $(BENCH_RESULTS)/key-flip.json && \
+	echo "== cross-check: key-cost under STATICCALL_WRITER=none (the site" && \
+	echo "   stays as compiled: a jmp to GCC's test of the flag, out of line)" && \
+	STATICCALL_WRITER=none STATICCALL_QUIET=1 $(BENCH_OUT)/key-cost \
+	  -o $(BENCH_RESULTS)/key-cost-writer-none.json
+
+# `make bench-keys': those three alone (`make bench' runs them too),
+# then the summary of whatever results there are.
+bench-keys: $(BENCH_KEYS)
+	@$(MKDIR_P) $(BENCH_RESULTS)
+	$(BENCH_KEYS_RUN)
+	$(PYTHON3) $(top_srcdir)/bench/summary.py --partial $(BENCH_RESULTS)
 
 # The cold-code benchmark: one generated source (4096 callers, a table
 # of 4096 members), compiled with the plugin and without it into one
@@ -221,7 +273,7 @@ bench-startup: $(BENCH_STARTUP)
 
 BENCH_EXES = $(BENCH_STARTUP) $(BENCH_OUT)/call-cost $(BENCH_OUT)/call-cost-retpoline \
 	$(BENCH_OUT)/update-cost $(BENCH_OUT)/slow-path $(BENCH_OUT)/cond-cost \
-	$(BENCH_TABLES)
+	$(BENCH_TABLES) $(BENCH_KEYS)
 
 # Only the plugin, the runtime and staticcall-sites, not `all': the
 # benchmarks need nothing else (not the manual, say).
@@ -239,6 +291,7 @@ bench: bench-build
 	STATICCALL_WRITER=none STATICCALL_QUIET=1 $(BENCH_OUT)/call-cost \
 	  --label writer-none -o $(BENCH_RESULTS)/call-cost-writer-none.json
 	$(BENCH_OUT)/cond-cost -o $(BENCH_RESULTS)/cond-cost.json
+	$(BENCH_KEYS_RUN)
 	$(BENCH_TABLES_RUN)
 	$(BENCH_OUT)/update-cost -o $(BENCH_RESULTS)/update-cost.json
 	STATICCALL_WRITER=mprotect $(BENCH_OUT)/update-cost \
@@ -266,6 +319,7 @@ bench-cond: $(BENCH_OUT)/cond-cost
 	@$(MKDIR_P) $(BENCH_RESULTS)
 	$(BENCH_OUT)/cond-cost -o $(BENCH_RESULTS)/cond-cost.json
 
-.PHONY: bench bench-build bench-clean bench-startup bench-cond bench-tables
+.PHONY: bench bench-build bench-clean bench-startup bench-cond bench-tables \
+	bench-keys
 .PRECIOUS: $(BENCH_OUT)/sites-%.c $(BENCH_OUT)/startup-units/src/%.c \
-	$(BENCH_OUT)/cold/cold.c
+	$(BENCH_OUT)/cold/cold.c $(BENCH_OUT)/values-%.c

@@ -45,6 +45,7 @@ def main():
     if plain:
         call_targets(target, plain, retp, upd)
     table_targets(target, d)
+    value_targets(target, d)
     other_targets(target, d)
     print("== targets (reported, not asserted; medians over interleaved "
           "rounds, [q1, q3])")
@@ -109,6 +110,41 @@ def table_targets(target, d):
         r = cc["ratios"]["static/indirect"]
         target("cold code, %d members: static/indirect < 1 (%s)"
                % (cc["functions"], name), quartiles(r), r["median"] < 1)
+
+
+def value_targets(target, d):
+    """Static keys and immediate values (bench/key-cost.c, imm-cost.c,
+    key-flip.c), each file if it is there."""
+    for name, site, plain, state, what in (
+            ("key-cost", "nop", "test", "nop",
+             "disabled key's NOP / `if (flag)', plain flag"),
+            ("imm-cost", "imm", "load", "mov $imm",
+             "immediate's mov $imm / load of a plain global")):
+        try:
+            r = load(d, name)
+        except OSError:
+            continue
+        ok = (r["code_holds_patched_form"]
+              and r["in_cache"]["ns_per_iteration"][site]["site"] == state)
+        q = r["ratios"]["%s/%s" % (site, plain)]
+        target("%s <= 1 (in cache)" % what, quartiles(q),
+               ok and q["median"] <= 1)
+        q = r["ratios"]["cold %s/%s" % (site, plain)]
+        target("%s < 1 (line flushed)" % what, quartiles(q),
+               ok and q["median"] < 1)
+    try:
+        kf = load(d, "key-flip")
+    except OSError:
+        return
+    for store, what in (("key 10000", "one flip of a key, 10000 sites"),
+                        ("imm 10000", "one store to an immediate, 10000 sites")):
+        u = kf["stores"][store]
+        target("%s: 1 batch, 3 syncs" % what,
+               "%d-%d syncs, %.1f us" % (u["syncs"][0], u["syncs"][1],
+                                         u["us"]["median"]),
+               u["syncs"] == [3, 3] and u["batches"] == [1, 1]
+               and u["sites_patched"] == [u["sites"], u["sites"]]
+               and not u["failed"] and kf["sites_right"])
 
 
 def call_targets(target, plain, retp, upd):
