@@ -1,7 +1,9 @@
 /* staticcall-sites: list and check the static call sites of a linked
-   x86-64 ELF file (executable or shared object), from the file alone.
+   x86-64 ELF file (executable or shared object), from the file alone;
+   or list those of a running process, from outside it.
 
    usage: staticcall-sites [--check] [--quiet] [--summary] FILE...
+	  staticcall-sites --pid PID
 
    For each record of .static_call_sites it prints the site's address,
    `call' or `jmp' (`cond call' or `cond jmp' for a guarded
@@ -21,7 +23,11 @@
    `load' as compiled or `$VALUE' once patched.  --check takes a value
    site for good when it is one instruction inside one 64-byte line and
    holds its compiled form, which reads the variable, or the form for
-   the value the variable has in the file.  */
+   the value the variable has in the file.
+
+   --pid PID lists the keys of a running process with their targets or
+   values, and the state of each of its sites as its bytes say (see
+   list_process).  */
 
 #include <elf.h>
 #include <errno.h>
