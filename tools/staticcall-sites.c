@@ -1101,8 +1101,15 @@ main (int argc, char **argv)
 	quiet = true;
       else if (!strcmp (argv[i], "--summary"))
 	summary = true;
-      else if (!strcmp (argv[i], "--pid") && i + 1 < argc && i + 2 == argc)
-	return list_process (argv[i + 1]);
+      else if (!strcmp (argv[i], "--pid"))
+	{
+	  if (i + 2 != argc)
+	    {
+	      fprintf (stderr, "usage: staticcall-sites --pid PID\n");
+	      return 2;
+	    }
+	  return list_process (argv[i + 1]);
+	}
       else
 	{
 	  fprintf (stderr, "staticcall-sites: unknown option '%s'\n"
