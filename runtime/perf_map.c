@@ -22,6 +22,7 @@
 
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -29,6 +30,11 @@
 static int map_fd = -1;
 /* Whose file MAP_FD is.  */
 static pid_t map_pid;
+/* Which file it is: a program that closes every descriptor it did not
+   open (a daemon) may get MAP_FD's number for a file of its own, which
+   the map must not be written into.  */
+static dev_t map_dev;
+static ino_t map_ino;
 
 static void
 open_map (void)
@@ -47,10 +53,21 @@ open_map (void)
      truncate it.  Never through a link someone else put in /tmp.  */
   map_fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC
 		       | O_NOFOLLOW, 0644);
+  struct stat st;
+  if (map_fd >= 0 && fstat (map_fd, &st))
+    {
+      close (map_fd);
+      map_fd = -1;
+    }
   if (map_fd < 0)
-    sc_warn ("STATICCALL_PERF_MAP: cannot open %s (%m); generated code "
-	     "stays unnamed", path);
+    {
+      sc_warn ("STATICCALL_PERF_MAP: cannot open %s (%m); generated code "
+	       "stays unnamed", path);
+      return;
+    }
   map_pid = pid;
+  map_dev = st.st_dev;
+  map_ino = st.st_ino;
 }
 
 void
@@ -100,7 +117,9 @@ void
 sc_perf_map_add (const void *start, size_t size, const char *what,
 		 const char *key, const void *site)
 {
-  if (map_fd < 0 || getpid () != map_pid)
+  struct stat st;
+  if (map_fd < 0 || getpid () != map_pid || fstat (map_fd, &st)
+      || st.st_dev != map_dev || st.st_ino != map_ino)
     return;
   char line[320];
   /* Room for the site and the newline after a key cut short.  */
