@@ -7,6 +7,8 @@
    STATICCALL_WRITER=procmem|mprotect|none
 				      force one way of writing code (tests)
    STATICCALL_QUIET=1                 no warnings on stderr
+   STATICCALL_PERF_MAP=1              name generated code in
+				      /tmp/perf-PID.map (perf_map.c)
 
    Bad values are reported once and the default is used.  Read once, at
    start-up (process.c); the rest of the runtime sees them through a
@@ -49,6 +51,15 @@ sc_config_load (void)
 		 "(0 to 10000000); ignored", v);
       else
 	config.slowpath_us = us;
+    }
+
+  config.perf_map = false;
+  if ((v = getenv ("STATICCALL_PERF_MAP")) && *v)
+    {
+      if (!strcmp (v, "1"))
+	config.perf_map = true;
+      else if (strcmp (v, "0"))
+	sc_warn ("STATICCALL_PERF_MAP=%s: expected '1' or '0'; ignored", v);
     }
 
   config.writer = NULL;

@@ -19,6 +19,7 @@
    stub_area.c     per-hit stubs for the STI-shadow (rseq) handler path
    rseq_abort.S    the stubs' rseq abort handler and its counter
    near_slots.c    slots near the sites for targets beyond rel32 reach
+   perf_map.c      names of the generated code for profilers
    text_writer.c   how code bytes get written (/proc/self/mem, mprotect)
    sync_cores.c    membarrier: serialise every core of the process
    sigmask_guard.c keeps SIGTRAP deliverable (interposes mask setters)
@@ -264,9 +265,17 @@ struct sc_config
   enum sc_bp_path bp;	/* asked for; trap.c knows the one in use */
   unsigned slowpath_us;
   const char *writer;	/* NULL: automatic */
+  bool perf_map;	/* name generated code in /tmp/perf-PID.map */
 };
 sc_hidden extern const struct sc_config *const sc_config;
 sc_hidden void sc_config_load (void);
+
+/* perf_map.c */
+sc_hidden void sc_perf_map_init (void);
+sc_hidden void sc_perf_map_after_fork (void);
+sc_hidden void sc_perf_map_add (const void *start, size_t size,
+				const char *what, const char *key,
+				const void *site);
 
 /* sigmask_guard.c */
 sc_hidden void sc_warn_if_guard_bypassed (void);
@@ -291,6 +300,7 @@ sc_hidden bool sc_is_slot (const struct sc_unit_state *, const void *addr);
 sc_hidden const void *sc_slot_target (const struct sc_unit_state *,
 				      const void *addr);
 sc_hidden void sc_slots_release (struct sc_unit_state *);
+sc_hidden void sc_slots_after_fork (void);
 
 /* stub_area.c */
 sc_hidden bool sc_stubs_init (void);

@@ -45,7 +45,11 @@ struct sc_slot_area
   size_t page;
   unsigned used;
   struct sc_key **keys;		/* key of each slot */
+  struct sc_slot_area *next, **prev;	/* all areas (areas) */
 };
+
+/* Every area, for a child of fork to name them in its own perf map.  */
+static struct sc_slot_area *areas;
 
 static bool
 reaches (const void *from_next, const void *to)
@@ -131,6 +135,11 @@ area_for (struct sc_unit_state *u, unsigned char *anchor)
       return NULL;
     }
   u->slots = a;
+  a->next = areas;
+  if (areas)
+    areas->prev = &a->next;
+  a->prev = &areas;
+  areas = a;
   return a;
 }
 
@@ -163,6 +172,8 @@ sc_slot_for (struct sc_site *s, void *target)
       code[6] = code[7] = SC_OP_INT3;
       a->keys[i] = s->key;
       a->used++;
+      sc_perf_map_add (a->rx + i * SLOT_SIZE, SLOT_SIZE, "slot",
+		       s->key->name, NULL);
     }
   unsigned char *slot = a->rx + i * SLOT_SIZE;
   if (!reaches (s->addr + SC_INSN_LEN, slot))
@@ -198,9 +209,23 @@ sc_slots_release (struct sc_unit_state *u)
   struct sc_slot_area *a = u->slots;
   if (!a)
     return;
+  if (a->next)
+    a->next->prev = a->prev;
+  *a->prev = a->next;
   munmap (a->rx, 2 * a->page);
   munmap (a->rw, a->page);
   free (a->keys);
   free (a);
   u->slots = NULL;
+}
+
+/* A child of fork keeps the slots, mapped as they were, in a perf map
+   of its own (perf_map.c): name them there again.  */
+void
+sc_slots_after_fork (void)
+{
+  for (const struct sc_slot_area *a = areas; a; a = a->next)
+    for (unsigned i = 0; i < a->used; i++)
+      sc_perf_map_add (a->rx + i * SLOT_SIZE, SLOT_SIZE, "slot",
+		       a->keys[i]->name, NULL);
 }

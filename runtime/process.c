@@ -64,6 +64,8 @@ after_fork_locked (void)
 {
   owner_pid = getpid ();
   sc_gettid_after_fork ();
+  sc_perf_map_after_fork ();
+  sc_slots_after_fork ();
   bool can_write = sc_writer_after_fork () == 0;
   sc_sync_after_fork ();
   sc_trap_after_fork ();
@@ -95,6 +97,7 @@ sc_init_locked (void)
   initialized = true;
   owner_pid = getpid ();
   sc_config_load ();
+  sc_perf_map_init ();
   pthread_atfork (fork_prepare, fork_parent, fork_child);
   atexit (note_exit);
   can_patch = sc_writer_init () == 0 && sc_sync_init () == 0

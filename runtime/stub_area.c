@@ -257,6 +257,9 @@ sc_stub_for_call (const struct sc_patch *p, uint32_t *ticket)
   static const unsigned char jmpm[2] = { 0xff, 0x25 };
   s = put (slot + ABORT_JMP, jmpm, 2);
   put (s, &to_abort, 4);
+  sc_perf_map_add (rx + off, STUB_SIZE, "stub",
+		   p->site && p->site->key ? p->site->key->name : NULL,
+		   p->addr);
   return rx + off;
 }
 

@@ -1,7 +1,9 @@
 /* staticcall-sites: list and check the static call sites of a linked
-   x86-64 ELF file (executable or shared object), from the file alone.
+   x86-64 ELF file (executable or shared object), from the file alone;
+   or list those of a running process, from outside it.
 
    usage: staticcall-sites [--check] [--quiet] [--summary] FILE...
+	  staticcall-sites --pid PID
 
    For each record of .static_call_sites it prints the site's address,
    `call' or `jmp' (`cond call' or `cond jmp' for a guarded
@@ -21,7 +23,11 @@
    `load' as compiled or `$VALUE' once patched.  --check takes a value
    site for good when it is one instruction inside one 64-byte line and
    holds its compiled form, which reads the variable, or the form for
-   the value the variable has in the file.  */
+   the value the variable has in the file.
+
+   --pid PID lists the keys of a running process with their targets or
+   values, and the state of each of its sites as its bytes say (see
+   list_process).  */
 
 #include <elf.h>
 #include <errno.h>
@@ -55,6 +61,9 @@ struct image
 };
 
 static bool quiet, check, summary;
+/* Say nothing of a file that cannot be read or is not ELF (the files
+   a process maps, of which only some are objects).  */
+static bool load_silently;
 
 static const Elf64_Shdr *
 section_named (const struct image *im, const char *name)
@@ -109,17 +118,28 @@ load (struct image *im, const char *path)
   struct stat st;
   if (fd < 0 || fstat (fd, &st))
     {
-      fprintf (stderr, "staticcall-sites: %s: %s\n", path, strerror (errno));
+      if (!load_silently)
+	fprintf (stderr, "staticcall-sites: %s: %s\n", path,
+		 strerror (errno));
+      if (fd >= 0)
+	close (fd);
       return -1;
     }
   im->size = st.st_size;
-  im->data = mmap (NULL, im->size, PROT_READ, MAP_PRIVATE, fd, 0);
+  im->data = S_ISREG (st.st_mode) && im->size
+	     ? mmap (NULL, im->size, PROT_READ, MAP_PRIVATE, fd, 0)
+	     : MAP_FAILED;
   close (fd);
   if (im->data == MAP_FAILED || im->size < sizeof (Elf64_Ehdr)
       || memcmp (im->data, ELFMAG, SELFMAG)
       || im->data[EI_CLASS] != ELFCLASS64)
     {
-      fprintf (stderr, "staticcall-sites: %s: not a 64-bit ELF file\n", path);
+      if (!load_silently)
+	fprintf (stderr, "staticcall-sites: %s: not a 64-bit ELF file\n",
+		 path);
+      if (im->data != MAP_FAILED)
+	munmap ((void *) im->data, im->size);
+      im->data = NULL;
       return -1;
     }
   im->eh = (const Elf64_Ehdr *) im->data;
@@ -449,6 +469,626 @@ inspect (const char *path)
   return (int) (bad + vbad);
 }
 
+/* ---- A running process: --pid PID -------------------------------------
+
+   Read as a debugger would, with no help from the process: its
+   mappings from /proc/PID/maps, and memory through /proc/PID/mem,
+   which the kernel opens only to whom ptrace rules allow.  Each mapped
+   ELF object with a __static_call_units section (or, from an older
+   plugin, only .static_call_sites) is read from its file for its
+   section headers and symbols; the load bias comes from where its
+   first segment is mapped.  Unit descriptors, key records, the keys'
+   variables and the sites' bytes are then read from memory, relocated
+   as the process sees them.  A site's state is what its bytes say:
+   the process is not stopped, so a site under patch shows its
+   breakpoint.  */
+
+struct mapping
+{
+  uint64_t lo, hi, off;
+  char perms[5];
+  char *path;		/* "" for anonymous memory */
+  int obj;		/* index in objs, or -1 */
+};
+
+struct object
+{
+  char *path;
+  struct image im;
+  uint64_t bias;
+};
+
+static int mem_fd = -1;
+static struct mapping *maps;
+static size_t nmaps;
+static struct object *objs;
+static size_t nobjs;
+
+static bool
+mem_read (uint64_t addr, void *buf, size_t len)
+{
+  return pread (mem_fd, buf, len, (off_t) addr) == (ssize_t) len;
+}
+
+static uint64_t
+mem_u64 (uint64_t addr)
+{
+  uint64_t v = 0;
+  if (!mem_read (addr, &v, 8))
+    v = 0;
+  return v;
+}
+
+/* A NUL-terminated string of the process at ADDR, cut to LEN - 1.  */
+static void
+mem_string (uint64_t addr, char *out, size_t len)
+{
+  size_t i = 0;
+  for (; i + 1 < len && addr; i++)
+    if (!mem_read (addr + i, &out[i], 1) || !out[i])
+      break;
+  out[i] = 0;
+  if (!i)
+    snprintf (out, len, "?");
+}
+
+static const struct mapping *
+mapping_of (uint64_t addr)
+{
+  for (size_t i = 0; i < nmaps; i++)
+    if (addr >= maps[i].lo && addr < maps[i].hi)
+      return &maps[i];
+  return NULL;
+}
+
+/* The symbol of OBJ covering VA (the nearest one below it that holds
+   it, or one at VA of unknown size), and the offset into it.  */
+static const char *
+symbol_covering (const struct image *im, uint64_t va, uint64_t *off)
+{
+  const Elf64_Sym *best = NULL;
+  for (size_t i = 0; i < im->nsyms; i++)
+    {
+      const Elf64_Sym *s = &im->syms[i];
+      unsigned type = ELF64_ST_TYPE (s->st_info);
+      if (s->st_shndx == SHN_UNDEF || !s->st_name
+	  || (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE)
+	  || s->st_value > va
+	  || (va >= s->st_value + s->st_size
+	      && !(s->st_size == 0 && va == s->st_value)))
+	continue;
+      if (!best || s->st_value > best->st_value
+	  || (s->st_value == best->st_value
+	      && ELF64_ST_BIND (s->st_info) == STB_GLOBAL))
+	best = s;
+    }
+  if (!best)
+    return NULL;
+  *off = va - best->st_value;
+  return im->strtab + best->st_name;
+}
+
+/* What is at ADDR in the process: "SYMBOL (0xADDR)", "SYMBOL+0xOFF
+   (0xADDR)", or the address and what maps it.  */
+static void
+describe_address (uint64_t addr, char *out, size_t len)
+{
+  const struct mapping *m = mapping_of (addr);
+  const char *sym = NULL;
+  uint64_t off = 0;
+  if (m && m->obj >= 0)
+    sym = symbol_covering (&objs[m->obj].im, addr - objs[m->obj].bias, &off);
+  if (sym && off)
+    snprintf (out, len, "%s+%#lx (%#lx)", sym, (unsigned long) off,
+	      (unsigned long) addr);
+  else if (sym)
+    snprintf (out, len, "%s (%#lx)", sym, (unsigned long) addr);
+  else if (m && *m->path)
+    snprintf (out, len, "%#lx in %s", (unsigned long) addr, m->path);
+  else
+    snprintf (out, len, "%#lx%s", (unsigned long) addr,
+	      m ? "" : " (not mapped)");
+}
+
+static bool
+mapped_as (uint64_t addr, const char *name)
+{
+  const struct mapping *m = mapping_of (addr);
+  return m && strstr (m->path, name);
+}
+
+static bool
+read_maps (pid_t pid)
+{
+  char path[64];
+  snprintf (path, sizeof path, "/proc/%d/maps", (int) pid);
+  FILE *f = fopen (path, "r");
+  if (!f)
+    return false;
+  char line[4096 + 256];
+  size_t cap = 0;
+  while (fgets (line, sizeof line, f))
+    {
+      struct mapping m = { .obj = -1 };
+      unsigned long lo, hi, off, inode;
+      int n = 0;
+      if (sscanf (line, "%lx-%lx %4s %lx %*s %lu%n", &lo, &hi, m.perms,
+		  &off, &inode, &n) < 5)
+	continue;
+      char *p = line + n;
+      p += strspn (p, " ");
+      p[strcspn (p, "\n")] = 0;
+      m.lo = lo;
+      m.hi = hi;
+      m.off = off;
+      m.path = strdup (p);
+      if (!m.path)
+	break;
+      if (nmaps == cap)
+	{
+	  cap = cap ? 2 * cap : 64;
+	  struct mapping *more = realloc (maps, cap * sizeof *maps);
+	  if (!more)
+	    break;
+	  maps = more;
+	}
+      maps[nmaps++] = m;
+    }
+  fclose (f);
+  return true;
+}
+
+/* The load bias of IM mapped with file offset OFF at LO: where the
+   loader put the segment of that offset, minus its link address.  */
+static bool
+load_bias (const struct image *im, uint64_t lo, uint64_t off, uint64_t *bias)
+{
+  const Elf64_Ehdr *eh = im->eh;
+  if (eh->e_type == ET_EXEC)
+    {
+      *bias = 0;
+      return true;
+    }
+  if (eh->e_phoff + (uint64_t) eh->e_phnum * sizeof (Elf64_Phdr) > im->size)
+    return false;
+  const Elf64_Phdr *ph = (const Elf64_Phdr *) (im->data + eh->e_phoff);
+  for (int i = 0; i < eh->e_phnum; i++)
+    if (ph[i].p_type == PT_LOAD
+	&& (ph[i].p_offset & ~(uint64_t) 0xfff) == off)
+      {
+	*bias = lo - (ph[i].p_vaddr & ~(uint64_t) 0xfff);
+	return true;
+      }
+  return false;
+}
+
+/* An object for each ELF file the process maps, its mappings pointing
+   at it.  ROOT is /proc/PID/root, to open the files as the process
+   sees them (another mount namespace).  */
+static void
+find_objects (const char *root)
+{
+  objs = calloc (nmaps ? nmaps : 1, sizeof *objs);
+  if (!objs)
+    return;
+  load_silently = true;
+  for (size_t i = 0; i < nmaps; i++)
+    {
+      struct mapping *m = &maps[i];
+      if (m->path[0] != '/' || strstr (m->path, " (deleted)"))
+	continue;
+      size_t j;
+      for (j = 0; j < nobjs && strcmp (objs[j].path, m->path); j++)
+	;
+      if (j == nobjs)
+	{
+	  /* Its first mapping, at the lowest address.  */
+	  struct object *o = &objs[nobjs];
+	  char *in_root = malloc (strlen (root) + strlen (m->path) + 1);
+	  if (!in_root)
+	    continue;
+	  strcpy (in_root, root);
+	  strcat (in_root, m->path);
+	  o->path = m->path;
+	  if (load (&o->im, in_root) && load (&o->im, m->path))
+	    {
+	      free (in_root);
+	      continue;
+	    }
+	  if (strcmp (o->im.path, m->path))
+	    o->im.path = in_root;
+	  else
+	    free (in_root);
+	  if (!load_bias (&o->im, m->lo, m->off, &o->bias))
+	    {
+	      munmap ((void *) o->im.data, o->im.size);
+	      continue;
+	    }
+	  nobjs++;
+	}
+      m->obj = (int) j;
+    }
+  load_silently = false;
+}
+
+/* A key, once per object.  */
+struct live_key
+{
+  uint64_t var;
+  uint64_t rec;
+};
+
+static const char *
+site_kind_name (unsigned kind)
+{
+  static const char *const names[] = { "call", "jmp", "cond call",
+				       "cond jmp" };
+  return names[kind & 3];
+}
+
+static void
+print_key (const char *path, uint64_t rec)
+{
+  struct sc_key_record kr;
+  char name[128], what[256];
+  if (!mem_read (rec, &kr, sizeof kr))
+    {
+      printf ("%s: key record %#lx: unreadable\n", path, (unsigned long) rec);
+      return;
+    }
+  mem_string ((uintptr_t) kr.name, name, sizeof name);
+  uint64_t var = (uintptr_t) kr.var;
+  if (var < 4096)
+    {
+      printf ("%s: key %s: undefined weak (its sites keep their "
+	      "trampoline)\n", path, name);
+      return;
+    }
+  if (kr.flags & SC_KEY_VALUE_KINDS)
+    {
+      unsigned size = kr.flags >> SC_KEY_SIZE_SHIFT & SC_KEY_SIZE_MASK;
+      uint64_t v = 0;
+      if (size > 8 || !mem_read (var, &v, size))
+	{
+	  printf ("%s: key %s: variable %#lx unreadable\n", path, name,
+		  (unsigned long) var);
+	  return;
+	}
+      long long sv = (long long) v;
+      if ((kr.flags & SC_KEY_SIGNED) && size < 8)
+	{
+	  uint64_t sign = (uint64_t) 1 << (8 * size - 1);
+	  sv = (long long) ((v ^ sign) - sign);
+	}
+      if (kr.flags & SC_KEY_BRANCH)
+	printf ("%s: key %s (static key) = %lld (%s)\n", path, name, sv,
+		v ? "true" : "false");
+      else
+	printf ("%s: key %s (immediate) = %lld\n", path, name, sv);
+      return;
+    }
+  uint64_t p = mem_u64 (var);
+  if ((kr.flags & SC_KEY_DEREF) && !p)
+    {
+      printf ("%s: key %s: its ops pointer is NULL\n", path, name);
+      return;
+    }
+  if (kr.flags & SC_KEY_DEREF)
+    p = mem_u64 (p + (kr.flags >> SC_KEY_OFFSET_SHIFT));
+  if (!p)
+    snprintf (what, sizeof what, "NULL");
+  else
+    describe_address (p, what, sizeof what);
+  printf ("%s: key %s: %s\n", path, name, what);
+}
+
+static bool
+is_trampoline_at (uint64_t addr, uint64_t tramp)
+{
+  if (addr == tramp)
+    return true;
+  const struct mapping *m = mapping_of (addr);
+  uint64_t off;
+  const char *sym = m && m->obj >= 0
+		    ? symbol_covering (&objs[m->obj].im,
+				       addr - objs[m->obj].bias, &off)
+		    : NULL;
+  return sym && !off
+	 && (!strncmp (sym, TRAMP_PREFIX, strlen (TRAMP_PREFIX))
+	     || !strncmp (sym, COND_PREFIX, strlen (COND_PREFIX)));
+}
+
+/* The state of the call site of record REC, as its bytes say.  */
+static void
+print_live_site (const char *path, uint64_t rec)
+{
+  struct sc_site_record r;
+  struct sc_key_record kr;
+  char name[128] = "?", state[320], to[256];
+  unsigned char b[5];
+  if (!mem_read (rec, &r, sizeof r))
+    return;
+  uint64_t site = rec + offsetof (struct sc_site_record, site) + r.site;
+  uint64_t key = rec + offsetof (struct sc_site_record, key)
+		 + (r.key & ~SC_SITE_KIND_MASK);
+  unsigned kind = r.key & SC_SITE_KIND_MASK;
+  bool tail = kind & SC_SITE_KIND_TAIL;
+  if (mem_read (key, &kr, sizeof kr))
+    mem_string ((uintptr_t) kr.name, name, sizeof name);
+  else
+    memset (&kr, 0, sizeof kr);
+  if (!mem_read (site, b, sizeof b))
+    snprintf (state, sizeof state, "unreadable");
+  else if (b[0] == 0xcc)
+    snprintf (state, sizeof state,
+	      "int3 (under patch, or a debugger's breakpoint)");
+  else if (sc_x86_is_nop5 (b))
+    snprintf (state, sizeof state, "nop");
+  else if (sc_x86_is_ret5 (b))
+    snprintf (state, sizeof state, "ret");
+  else if (sc_x86_is_zero_rax5 (b))
+    snprintf (state, sizeof state, "return0");
+  else if (tail ? sc_x86_is_jmp_rel32 (b) : sc_x86_is_call_rel32 (b))
+    {
+      uint64_t dest = sc_x86_rel32_target (site, b);
+      unsigned char slot[6];
+      if (is_trampoline_at (dest, (uintptr_t) kr.tramp))
+	snprintf (state, sizeof state, "trampoline");
+      else if (mapped_as (dest, "staticcall-slots")
+	       && mem_read (dest, slot, sizeof slot)
+	       && sc_x86_is_jmp_rip (slot))
+	{
+	  describe_address (mem_u64 (sc_x86_jmp_rip_slot (dest, slot)), to,
+			    sizeof to);
+	  snprintf (state, sizeof state, "near slot %#lx to %s",
+		    (unsigned long) dest, to);
+	}
+      else
+	{
+	  describe_address (dest, to, sizeof to);
+	  snprintf (state, sizeof state, "direct %s", to);
+	}
+    }
+  else
+    snprintf (state, sizeof state,
+	      "foreign bytes %02x %02x %02x %02x %02x (refused)", b[0], b[1],
+	      b[2], b[3], b[4]);
+  printf ("%s: %#lx %s %s: %s\n", path, (unsigned long) site,
+	  site_kind_name (kind), name, state);
+}
+
+/* The state of the value site of record REC.  */
+static void
+print_live_value_site (const char *path, uint64_t rec)
+{
+  struct sc_value_site_record r;
+  struct sc_key_record kr;
+  char name[128] = "?", state[320], to[256];
+  unsigned char b[SC_IMM_MAX_LEN];
+  if (!mem_read (rec, &r, sizeof r))
+    return;
+  uint64_t site = rec + offsetof (struct sc_value_site_record, site) + r.site;
+  uint64_t key = rec + offsetof (struct sc_value_site_record, key)
+		 + (r.key & ~SC_SITE_KIND_MASK);
+  unsigned kind = r.key & SC_SITE_KIND_MASK;
+  if (kind > SC_VSITE_IMM)
+    kind = 3;
+  if (mem_read (key, &kr, sizeof kr))
+    mem_string ((uintptr_t) kr.name, name, sizeof name);
+  unsigned len = kind == SC_VSITE_IMM ? SC_IMM_LEN (r.info) : 5;
+  if (kind == 3 || len < 5 || len > SC_IMM_MAX_LEN)
+    snprintf (state, sizeof state, "unknown record");
+  else if (!mem_read (site, b, len))
+    snprintf (state, sizeof state, "unreadable");
+  else if (b[0] == 0xcc)
+    snprintf (state, sizeof state,
+	      "int3 (under patch, or a debugger's breakpoint)");
+  else if (kind != SC_VSITE_IMM)
+    {
+      uint64_t dest = rec + offsetof (struct sc_value_site_record, dest)
+		      + r.dest;
+      uint64_t test = rec + offsetof (struct sc_value_site_record, info)
+		      + r.info;
+      uint64_t at = sc_x86_is_jmp_rel32 (b) ? sc_x86_rel32_target (site, b)
+					    : 0;
+      describe_address (dest, to, sizeof to);
+      if (at && at == test && test != dest)
+	snprintf (state, sizeof state, "as compiled (jmp to its test)");
+      else if (at && at == dest)
+	snprintf (state, sizeof state, "jmp (taken) to %s", to);
+      else if (sc_x86_is_nop5 (b))
+	snprintf (state, sizeof state, "nop (not taken)");
+      else
+	snprintf (state, sizeof state, "foreign bytes (refused)");
+    }
+  else
+    {
+      unsigned reg;
+      int wide, rip;
+      unsigned long from, v;
+      unsigned pre = sc_x86_cs_prefixes (b, len);
+      if (sc_x86_decode_load (b, len, site, &reg, &wide, &rip, &from)
+	  || (len - pre == 5 && sc_x86_is_jmp_rel32 (b + pre)))
+	snprintf (state, sizeof state, "as compiled (loads the variable)");
+      else if (sc_x86_decode_mov_imm (b, len, &reg, &wide, &v))
+	snprintf (state, sizeof state, "$%#lx, r%u", v, reg);
+      else
+	snprintf (state, sizeof state, "foreign bytes (refused)");
+    }
+  printf ("%s: %#lx %s %s: %s\n", path, (unsigned long) site,
+	  vsite_kind_names[kind], name, state);
+}
+
+/* Adds the key of the site record at REC (its key field at REC + 4) to
+   KEYS, once per variable.  */
+static void
+note_key (struct live_key *keys, size_t *n, uint64_t rec)
+{
+  int32_t k;
+  if (!mem_read (rec + 4, &k, 4))
+    return;
+  uint64_t kr = rec + 4 + (k & ~SC_SITE_KIND_MASK);
+  uint64_t var = mem_u64 (kr);
+  for (size_t i = 0; i < *n; i++)
+    if (keys[i].var == var)
+      return;
+  keys[*n].var = var;
+  keys[*n].rec = kr;
+  ++*n;
+}
+
+struct live_records
+{
+  uint64_t *calls, *values;	/* record addresses */
+  size_t ncalls, nvalues, capc, capv;
+};
+
+static void
+add_record (uint64_t **v, size_t *n, size_t *cap, uint64_t rec)
+{
+  if (*n == *cap)
+    {
+      size_t c = *cap ? 2 * *cap : 64;
+      uint64_t *more = realloc (*v, c * sizeof **v);
+      if (!more)
+	return;
+      *v = more;
+      *cap = c;
+    }
+  (*v)[(*n)++] = rec;
+}
+
+/* The records of object O's units, read from memory.  */
+static void
+live_records_of (const struct object *o, struct live_records *lr)
+{
+  const struct image *im = &o->im;
+  const Elf64_Shdr *us = section_named (im, SC_UNITS_SECTION);
+  if (!us)
+    {
+      /* An older plugin's object: its call sites only.  */
+      const Elf64_Shdr *tab = section_named (im, ".static_call_sites");
+      for (uint64_t i = 0; tab && i < tab->sh_size / 8; i++)
+	add_record (&lr->calls, &lr->ncalls, &lr->capc,
+		    o->bias + tab->sh_addr + 8 * i);
+      return;
+    }
+  for (uint64_t at = o->bias + us->sh_addr;
+       at + 8 <= o->bias + us->sh_addr + us->sh_size; at += 8)
+    {
+      struct sc_unit u;
+      uint64_t unit = mem_u64 (at);
+      memset (&u, 0, sizeof u);
+      if (!unit
+	  || !mem_read (unit, &u, offsetof (struct sc_unit, nvalue_sites)))
+	continue;
+      if (u.version < SC_UNIT_ABI_VERSION_MIN
+	  || u.version > SC_UNIT_ABI_VERSION)
+	{
+	  printf ("%s: unit %#lx of version %u: not read\n", o->path,
+		  (unsigned long) unit, u.version);
+	  continue;
+	}
+      if (u.version >= SC_UNIT_ABI_VERSION_VALUES
+	  && !mem_read (unit, &u, sizeof u))
+	continue;
+      for (uint32_t i = 0; i < u.nsites; i++)
+	add_record (&lr->calls, &lr->ncalls, &lr->capc,
+		    (uintptr_t) u.sites + i * sizeof (struct sc_site_record));
+      for (uint32_t i = 0; u.value_sites && i < u.nvalue_sites; i++)
+	add_record (&lr->values, &lr->nvalues, &lr->capv,
+		    (uintptr_t) u.value_sites
+		    + i * sizeof (struct sc_value_site_record));
+    }
+}
+
+static int
+list_process (const char *arg)
+{
+  char *end;
+  long pid = strtol (arg, &end, 10);
+  if (*end || pid <= 0 || pid > INT32_MAX)
+    {
+      fprintf (stderr, "staticcall-sites: --pid %s: not a process id\n", arg);
+      return 2;
+    }
+  char path[64];
+  snprintf (path, sizeof path, "/proc/%ld/mem", pid);
+  mem_fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (mem_fd < 0 && (errno == EACCES || errno == EPERM))
+    {
+      /* Yama's setting, when the kernel has Yama; otherwise the usual
+	 reasons (ptrace_may_access).  */
+      int scope = -1;
+      FILE *f = fopen ("/proc/sys/kernel/yama/ptrace_scope", "r");
+      if (f)
+	{
+	  if (fscanf (f, "%d", &scope) != 1)
+	    scope = -1;
+	  fclose (f);
+	}
+      if (scope >= 0)
+	fprintf (stderr, "staticcall-sites: ptrace access to %ld denied "
+		 "(kernel.yama.ptrace_scope=%d?)\n", pid, scope);
+      else
+	fprintf (stderr, "staticcall-sites: ptrace access to %ld denied "
+		 "(another user's process, or one that is not dumpable?)\n",
+		 pid);
+      return 2;
+    }
+  if (mem_fd < 0)
+    {
+      if (errno == ENOENT)
+	fprintf (stderr, "staticcall-sites: no process %ld\n", pid);
+      else
+	fprintf (stderr, "staticcall-sites: %s: %s\n", path, strerror (errno));
+      return 2;
+    }
+  if (!read_maps ((pid_t) pid))
+    {
+      fprintf (stderr, "staticcall-sites: /proc/%ld/maps: %s\n", pid,
+	       strerror (errno));
+      return 2;
+    }
+  snprintf (path, sizeof path, "/proc/%ld/root", pid);
+  find_objects (path);
+
+  bool runtime = false;
+  for (size_t i = 0; i < nmaps; i++)
+    runtime |= strstr (maps[i].path, "/libstaticcall.so") != NULL;
+  if (!runtime)
+    printf ("pid %ld: libstaticcall is not loaded: every site is as "
+	    "compiled\n", pid);
+  size_t total = 0;
+  for (size_t i = 0; i < nobjs; i++)
+    {
+      struct live_records lr;
+      memset (&lr, 0, sizeof lr);
+      live_records_of (&objs[i], &lr);
+      if (!lr.ncalls && !lr.nvalues)
+	continue;
+      struct live_key *keys = calloc (lr.ncalls + lr.nvalues, sizeof *keys);
+      size_t nkeys = 0;
+      for (size_t j = 0; keys && j < lr.ncalls; j++)
+	note_key (keys, &nkeys, lr.calls[j]);
+      for (size_t j = 0; keys && j < lr.nvalues; j++)
+	note_key (keys, &nkeys, lr.values[j]);
+      for (size_t j = 0; j < nkeys; j++)
+	print_key (objs[i].path, keys[j].rec);
+      for (size_t j = 0; j < lr.ncalls; j++)
+	print_live_site (objs[i].path, lr.calls[j]);
+      for (size_t j = 0; j < lr.nvalues; j++)
+	print_live_value_site (objs[i].path, lr.values[j]);
+      total += lr.ncalls + lr.nvalues;
+      free (keys);
+      free (lr.calls);
+      free (lr.values);
+    }
+  if (!total)
+    printf ("pid %ld: no static call sites\n", pid);
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -461,18 +1101,29 @@ main (int argc, char **argv)
 	quiet = true;
       else if (!strcmp (argv[i], "--summary"))
 	summary = true;
+      else if (!strcmp (argv[i], "--pid"))
+	{
+	  if (i + 2 != argc)
+	    {
+	      fprintf (stderr, "usage: staticcall-sites --pid PID\n");
+	      return 2;
+	    }
+	  return list_process (argv[i + 1]);
+	}
       else
 	{
 	  fprintf (stderr, "staticcall-sites: unknown option '%s'\n"
 		   "usage: staticcall-sites [--check] [--quiet] [--summary] "
-		   "FILE...\n", argv[i]);
+		   "FILE...\n"
+		   "       staticcall-sites --pid PID\n", argv[i]);
 	  return 2;
 	}
     }
   if (i == argc)
     {
       fprintf (stderr, "usage: staticcall-sites [--check] [--quiet] "
-	       "[--summary] FILE...\n");
+	       "[--summary] FILE...\n"
+	       "       staticcall-sites --pid PID\n");
       return 2;
     }
   int status = 0;
