@@ -47,6 +47,14 @@ struct sc_slot_area
   struct sc_key **keys;		/* key of each slot */
 };
 
+/* For __static_call_debug (introspect.c): where a debugger finds an
+   area's slots and words.  */
+const uint16_t sc_slot_area_layout[3] = {
+  offsetof (struct sc_slot_area, rx),
+  offsetof (struct sc_slot_area, page),
+  offsetof (struct sc_slot_area, used),
+};
+
 static bool
 reaches (const void *from_next, const void *to)
 {
