@@ -347,10 +347,24 @@ def ensure_catchpoint():
 
 
 def on_breakpoint_deleted(bp):
-    # `delete' removes every breakpoint, ours too: make it again.
     if _catch[0] is not None and bp.number == _catch[0].number:
         _catch[0] = None
-        gdb.post_event(ensure_catchpoint)
+
+
+def on_resume(event):
+    # `delete' removes every breakpoint, ours too: it is made again at
+    # the next prompt, or when the program resumes (not at once, in the
+    # middle of the deletion).
+    if _catch[0] is None and _loaded_in_some_process():
+        ensure_catchpoint()
+
+
+def _loaded_in_some_process():
+    try:
+        gdb.parse_and_eval("(char *) &'%s'" % DEBUG_SYMBOL)
+        return True
+    except gdb.error:
+        return False
 
 
 # --- info static-calls ---------------------------------------------------
@@ -544,4 +558,6 @@ if not getattr(gdb, "_staticcall_loaded", False):
     AfterTrap()
     InfoStaticCalls()
     gdb.events.breakpoint_deleted.connect(on_breakpoint_deleted)
+    gdb.events.cont.connect(on_resume)
+    gdb.events.before_prompt.connect(lambda: on_resume(None))
 ensure_catchpoint()
