@@ -1,7 +1,8 @@
-/* Run under gdb by gdb.exp: caller threads run call sites and static
-   key sites while the main thread updates both thousands of times, so
-   that threads keep hitting the runtime's breakpoints (the test sets
-   STATICCALL_SLOWPATH_US, which holds them longer).  Halfway and at
+/* Run under gdb by gdb.exp: caller threads run a call site, a static
+   key's site and an immediate value's site while the main thread
+   updates the three thousands of times, so that threads keep hitting
+   the runtime's breakpoints (the test sets STATICCALL_SLOWPATH_US,
+   which holds them longer).  Halfway and at
    three quarters the main thread calls milestone () through a static
    call: the test's breakpoints stop there, on the function and then
    on the site.  Prints how many calls the runtime's handler completed
@@ -24,6 +25,7 @@ __attribute__ ((noinline)) static int f1 (int x) { return x + 1; }
 int (*op) (int) STATIC_CALL (gdb_op) = f0;
 
 static _Bool tracing STATIC_KEY (gdb_tracing);
+static unsigned shift STATIC_IMMEDIATE (gdb_shift) = 1;
 
 __attribute__ ((noinline)) void
 milestone (int n)
@@ -42,6 +44,9 @@ caller (void *arg)
 	atomic_fetch_add (&bad, 1);
       if (tracing)
 	atomic_fetch_add (&traced, 1);
+      unsigned s = shift;
+      if (s != 1 && s != 2)
+	atomic_fetch_add (&bad, 1);
     }
   return arg;
 }
@@ -58,6 +63,7 @@ main (int argc, char **argv)
     {
       static_call_update (op, i & 1 ? f1 : f0);
       static_key_update (tracing, i & 1);
+      static_key_update (shift, 1 + (i & 1));
       if (i == updates / 2 || i == updates * 3 / 4)
 	notify (i);
     }
