@@ -9,12 +9,13 @@
 #    patches sites, each holds an int3 for a few microseconds; a thread
 #    that runs one gets SIGTRAP, and the runtime's handler completes its
 #    call.  GDB would stop there ("received signal SIGTRAP").  This
-#    script adds a catchpoint for SIGTRAP whose condition tells the
-#    runtime's traps from others by reading the runtime's state
-#    (__static_call_debug, runtime/introspect.c): a trap at a site of
-#    the published or the stuck batch, or at a registered site whose
-#    int3 is already gone, is resumed at once with the signal delivered,
-#    silently.  GDB's own breakpoints, single steps and any other
+#    script adds a catchpoint for SIGTRAP whose condition lets GDB's
+#    own traps through, and whose commands tell the runtime's traps
+#    from others by reading the runtime's state (__static_call_debug,
+#    runtime/introspect.c) once every thread is stopped: a trap at a
+#    site of the published or the stuck batch is resumed at once with
+#    the signal delivered, one at a registered site whose int3 is gone
+#    already is resumed at the site, both silently.  GDB's own breakpoints, single steps and any other
 #    SIGTRAP stop as usual.
 # 2. `info static-calls [KEY]' lists the keys, their current targets
 #    and every site with its state, read from the live process.
@@ -150,13 +151,24 @@ class Process(object):
                 i * o["site_size"]:(i + 1) * o["site_size"]]
 
     def is_site(self, addr):
+        """Whether ADDR is a registered site.  The set is read again
+        when the list of units, or the size of one, has changed."""
         o = self.off
-        for u in self.unit_list():
-            for _, s in self.unit_sites(u):
-                if _u(s, o["site_addr"], 8) == addr and _u(
-                        s, o["site_key"], 8):
-                    return True
-        return False
+        shape = tuple((u, self.ptr(u + o["unit_sites"]),
+                       self.ptr(u + o["unit_nsites"]))
+                      for u in self.unit_list())
+        cached = _site_sets.get(self.inf.pid)
+        if cached is None or cached[0] != shape:
+            sites = set()
+            for u in self.unit_list():
+                for _, st in self.unit_sites(u):
+                    if _u(st, o["site_key"], 8):
+                        sites.add(_u(st, o["site_addr"], 8))
+            cached = _site_sets[self.inf.pid] = (shape, sites)
+        return addr in cached[1]
+
+
+_site_sets = {}
 
 
 def process():
@@ -194,17 +206,11 @@ def gdb_breakpoint_at(addr):
     return False
 
 
-# What the catchpoint's condition found about the last trap of each
-# thread: (kind, site), kind "runtime" or "foreign".
-# (Kept on the gdb module: a second load of the script, for another
-# process, must find the first one's.)
-_decisions = getattr(gdb, "_staticcall_decisions", {})
-gdb._staticcall_decisions = _decisions
-
-
 def classify():
-    """'runtime', 'foreign' or None (GDB's own: a breakpoint, a single
-    step) for the SIGTRAP the selected thread stopped with."""
+    """What the SIGTRAP the selected thread stopped with is, with every
+    thread stopped: ("runtime", SITE) for an int3 of the runtime's
+    batch at SITE, ("rerun", SITE) for a registered site to run again,
+    ("foreign", ADDR) for someone else's, (None, 0) for GDB's own."""
     try:
         si = gdb.parse_and_eval("$_siginfo")
         signo, code = int(si["si_signo"]), int(si["si_code"])
@@ -219,9 +225,9 @@ def classify():
     pc = int(gdb.parse_and_eval("$pc"))
     proc = process()
     inf = gdb.selected_inferior()
-    # What GDB read of the code while other threads still ran (when the
-    # first of them stopped) may be stale: the patcher may have written
-    # since.
+    # What GDB read of the code while other threads still ran (the
+    # condition, its own checks) may be stale: the patcher may have
+    # written since.
     try:
         gdb.execute("maintenance flush dcache", to_string=True)
     except gdb.error:
@@ -236,6 +242,8 @@ def classify():
     for site in (pc, pc - 1):
         if bytes(inf.read_memory(site, 1))[0] == INT3 and (
                 proc is None or not proc.is_site(site)):
+            if site != pc and gdb_breakpoint_at(pc):
+                return None, 0
             return "foreign", site
     if proc is None or gdb_breakpoint_at(pc):
         return None, 0
@@ -255,21 +263,43 @@ def classify():
     return None, 0
 
 
+def may_be_ours_or_foreign():
+    """The catchpoint's condition: whether the SIGTRAP the selected
+    thread stopped with may be the runtime's or someone else's, not
+    GDB's own (a single step, a breakpoint).  GDB evaluates it while
+    the other threads still run (a false condition resumes the thread
+    alone), so what it reads of the runtime may be changing: it only
+    filters, and after_trap decides once every thread is stopped."""
+    try:
+        si = gdb.parse_and_eval("$_siginfo")
+        signo, code = int(si["si_signo"]), int(si["si_code"])
+        if signo != SIGTRAP:
+            return False
+        if code != SI_KERNEL:
+            return code <= 0
+        pc = int(gdb.parse_and_eval("$pc"))
+        gdb.execute("maintenance flush dcache", to_string=True)
+        inf = gdb.selected_inferior()
+        for site in (pc, pc - 1):
+            if bytes(inf.read_memory(site, 1))[0] == INT3:
+                return True
+        proc = process()
+        return proc is not None and (proc.is_site(pc)
+                                     or proc.is_site(pc - 1))
+    except (gdb.error, gdb.MemoryError, RuntimeError):
+        # Something half-written: decide with every thread stopped.
+        return True
+
+
 class TrapCondition(gdb.Function):
-    """$_staticcall_trap (): 1 when the SIGTRAP the selected thread
-    stopped with is not GDB's own (the runtime's or someone else's),
-    else 0; the condition of the script's SIGTRAP catchpoint."""
+    """$_staticcall_trap (): the condition of the SIGTRAP catchpoint of
+    libstaticcall-gdb.py: 1 when the trap may not be GDB's own."""
 
     def __init__(self):
         super(TrapCondition, self).__init__("_staticcall_trap")
 
     def invoke(self):
-        kind, site = classify()
-        thread = gdb.selected_thread()
-        if kind is None or thread is None:
-            return 0
-        _decisions[thread.ptid] = (kind, site)
-        return 1
+        return 1 if may_be_ours_or_foreign() else 0
 
 
 def after_trap():
@@ -279,7 +309,13 @@ def after_trap():
     $_staticcall_resume to 1 for a trap of the runtime's, else report
     the stop as GDB would have without the catchpoint."""
     thread = gdb.selected_thread()
-    kind, site = _decisions.pop(thread.ptid, ("foreign", 0))
+    try:
+        gdb.execute("maintenance flush dcache", to_string=True)
+        kind, site = classify()
+    except (gdb.error, gdb.MemoryError, RuntimeError) as e:
+        gdb.write("libstaticcall: cannot read the runtime's state (%s)\n"
+                  % e)
+        kind, site = "foreign", 0
     pc = int(gdb.parse_and_eval("$pc"))
     # Bounded: a registered site that keeps trapping with no batch
     # knowing it (an int3 the runtime no longer tracks) is reported.
@@ -298,7 +334,8 @@ def after_trap():
     if site and pc in (site, site + 1) and pc != want:
         gdb.execute("set var $pc = %#x" % want, to_string=True)
     gdb.set_convenience_variable("_staticcall_resume", resume)
-    if not resume:
+    # (None: GDB's own breakpoint at a site, which GDB reported.)
+    if kind == "foreign":
         name = thread.name or ""
         gdb.write("\nThread %s%s received signal SIGTRAP, "
                   "Trace/breakpoint trap.\n"
