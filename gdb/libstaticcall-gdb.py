@@ -15,8 +15,8 @@
 #    runtime/introspect.c) once every thread is stopped: a trap at a
 #    site of the published or the stuck batch is resumed at once with
 #    the signal delivered, one at a registered site whose int3 is gone
-#    already is resumed at the site, both silently.  GDB's own breakpoints, single steps and any other
-#    SIGTRAP stop as usual.
+#    already is resumed at the site, both silently.  GDB's own
+#    breakpoints, single steps and any other SIGTRAP stop as usual.
 # 2. `info static-calls [KEY]' lists the keys, their current targets
 #    and every site with its state, read from the live process.
 #
@@ -283,6 +283,12 @@ def may_be_ours_or_foreign():
         for site in (pc, pc - 1):
             if bytes(inf.read_memory(site, 1))[0] == INT3:
                 return True
+        # An int3 in the process that GDB's reads hide is a breakpoint
+        # of GDB's at the program counter: one of the user's, or one of
+        # its own (`next' and `finish' set one at a return address, which
+        # may be a site).
+        if raw_byte(inf.pid, pc) == INT3:
+            return False
         proc = process()
         return proc is not None and (proc.is_site(pc)
                                      or proc.is_site(pc - 1))
