@@ -25,6 +25,12 @@
 
 import gdb
 
+if __name__ == "__main__":
+    # GDB runs a script in its __main__, where the user's own Python
+    # lives too: what this one defines there is undone at the end, and
+    # it runs again as a module of its own, once per session.
+    _staticcall_main = dict(globals())
+
 SIGTRAP = 5
 SI_KERNEL = 0x80
 INT3 = 0xCC
@@ -593,14 +599,37 @@ runtime's, left alone)."""
             raise gdb.GdbError("no static call key named '%s'" % want)
 
 
-# Once per GDB session, however many times the script is loaded (one
-# process after another, several inferiors).
-if not getattr(gdb, "_staticcall_loaded", False):
-    gdb._staticcall_loaded = True
-    TrapCondition()
-    AfterTrap()
-    InfoStaticCalls()
-    gdb.events.breakpoint_deleted.connect(on_breakpoint_deleted)
-    gdb.events.cont.connect(on_resume)
-    gdb.events.before_prompt.connect(lambda: on_resume(None))
-ensure_catchpoint()
+if __name__ != "__main__":
+    # Once per GDB session, however many times the script is loaded (one
+    # process after another, several inferiors).
+    if not getattr(gdb, "_staticcall_loaded", False):
+        gdb._staticcall_loaded = True
+        TrapCondition()
+        AfterTrap()
+        InfoStaticCalls()
+        gdb.events.breakpoint_deleted.connect(on_breakpoint_deleted)
+        gdb.events.cont.connect(on_resume)
+        gdb.events.before_prompt.connect(lambda: on_resume(None))
+    ensure_catchpoint()
+else:
+    import sys
+    import types
+
+    def _staticcall_module(path):
+        mod = sys.modules.get("libstaticcall_gdb")
+        if mod is not None:
+            mod.ensure_catchpoint()
+            return
+        mod = types.ModuleType("libstaticcall_gdb")
+        mod.__file__ = path
+        sys.modules["libstaticcall_gdb"] = mod
+        with open(path) as f:
+            exec(compile(f.read(), path, "exec"), mod.__dict__)
+
+    def _staticcall_restore(g, saved):
+        for k in [k for k in g if k not in saved]:
+            del g[k]
+        g.update(saved)
+
+    _staticcall_module(__file__)
+    _staticcall_restore(globals(), _staticcall_main)
