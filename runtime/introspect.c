@@ -213,8 +213,9 @@ static_call_for_each_site (int (*fn) (const struct static_call_site_info *,
    offsets given here, so it needs no debug info for the library.  It
    only reads, with the process stopped.  Stable: a new field goes at
    the end, with a larger SIZE; VERSION changes only when a field
-   changes meaning.  The manual's "Debuggers" section lists the
-   fields.  */
+   changes meaning.  The manual's "Debuggers" section describes it;
+   another reader of a process's memory (/proc/PID/mem) can use it the
+   same way.  */
 #define SC_DEBUG_VERSION 1
 
 struct sc_debug
