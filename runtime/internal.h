@@ -5,7 +5,8 @@
 
    entry_points.c  the entry points of the generated code: register and
 		   unregister an object's units, update a key
-   introspect.c    static_call_get_stats, static_call_for_each_site
+   introspect.c    static_call_get_stats, static_call_for_each_site;
+		   __static_call_debug, what a debugger reads
    process.c       the global lock; start-up; fork and exit
    registry.c      keys, units and sites, and the objects they are of
    patch.c         one batch: the breakpoint protocol over many sites;
@@ -301,6 +302,8 @@ sc_hidden const void *sc_slot_target (const struct sc_unit_state *,
 				      const void *addr);
 sc_hidden void sc_slots_release (struct sc_unit_state *);
 sc_hidden void sc_slots_after_fork (void);
+/* Offsets in an area of: rx, page (size_t), used (unsigned).  */
+sc_hidden extern const uint16_t sc_slot_area_layout[3];
 
 /* stub_area.c */
 sc_hidden bool sc_stubs_init (void);
@@ -319,6 +322,9 @@ sc_hidden void sc_trap_publish (const struct sc_batch *);
 sc_hidden void sc_trap_retire (void);
 sc_hidden void sc_trap_keep (const struct sc_batch *);
 sc_hidden void sc_trap_after_fork (void);
+/* The published batch and the stuck one (for __static_call_debug).  */
+sc_hidden extern const struct sc_batch *_Atomic sc_trap_active;
+sc_hidden extern const struct sc_batch *_Atomic sc_trap_stuck;
 
 /* site_insn.c */
 enum sc_route
@@ -372,6 +378,8 @@ sc_hidden size_t sc_registry_keys_of (void **var, struct sc_key **out,
 sc_hidden size_t sc_registry_keys_in (const void *lo, const void *hi,
 				      struct sc_key **out, size_t max);
 sc_hidden const struct sc_unit_state *sc_registry_units (void);
+/* The list itself (for __static_call_debug).  */
+sc_hidden extern struct sc_unit_state *sc_units;
 
 /* process.c */
 enum sc_patching

@@ -206,3 +206,75 @@ static_call_for_each_site (int (*fn) (const struct static_call_site_info *,
   sc_unlock ();
   return r;
 }
+
+/* What a debugger reads: the gdb extension (gdb/libstaticcall-gdb.py)
+   finds the runtime's state through this one exported symbol, which
+   survives strip, and reads the structures it points to with the
+   offsets given here, so it needs no debug info for the library.  It
+   only reads, with the process stopped.  Stable: a new field goes at
+   the end, with a larger SIZE; VERSION changes only when a field
+   changes meaning.  The manual's "Debuggers" section describes it;
+   another reader of a process's memory (/proc/PID/mem) can use it the
+   same way.  */
+#define SC_DEBUG_VERSION 1
+
+struct sc_debug
+{
+  uint32_t version;
+  uint32_t size;			/* of this descriptor */
+  const struct sc_batch *_Atomic *active;	/* the published batch */
+  const struct sc_batch *_Atomic *stuck;	/* the stuck batch */
+  struct sc_unit_state **units;	/* the registered units, a list */
+  const uint16_t *slot_area;	/* offsets in a near-slot area: rx,
+				   page, used (sc_slot_area_layout) */
+  /* Offsets in bytes.  */
+  uint16_t batch_p, batch_n;
+  uint16_t patch_size, patch_addr, patch_site, patch_foreign;
+  uint16_t unit_sites, unit_nsites, unit_slots, unit_next;
+  uint16_t site_size, site_addr, site_key, site_tramp, site_dest,
+	   site_test, site_kind, site_cls, site_state, site_len, site_cur,
+	   site_orig;
+  uint16_t key_var, key_name, key_kind, key_size, key_signed, key_deref,
+	   key_offset;
+};
+
+#define SC_OFF(type, field) offsetof (struct type, field)
+
+extern const struct sc_debug __static_call_debug;
+const struct sc_debug __static_call_debug = {
+  .version = SC_DEBUG_VERSION,
+  .size = sizeof (struct sc_debug),
+  .active = &sc_trap_active,
+  .stuck = &sc_trap_stuck,
+  .units = &sc_units,
+  .slot_area = sc_slot_area_layout,
+  .batch_p = SC_OFF (sc_batch, p),
+  .batch_n = SC_OFF (sc_batch, n),
+  .patch_size = sizeof (struct sc_patch),
+  .patch_addr = SC_OFF (sc_patch, addr),
+  .patch_site = SC_OFF (sc_patch, site),
+  .patch_foreign = SC_OFF (sc_patch, under_foreign_int3),
+  .unit_sites = SC_OFF (sc_unit_state, sites),
+  .unit_nsites = SC_OFF (sc_unit_state, nsites),
+  .unit_slots = SC_OFF (sc_unit_state, slots),
+  .unit_next = SC_OFF (sc_unit_state, next),
+  .site_size = sizeof (struct sc_site),
+  .site_addr = SC_OFF (sc_site, addr),
+  .site_key = SC_OFF (sc_site, key),
+  .site_tramp = SC_OFF (sc_site, tramp),
+  .site_dest = SC_OFF (sc_site, dest),
+  .site_test = SC_OFF (sc_site, test),
+  .site_kind = SC_OFF (sc_site, kind),
+  .site_cls = SC_OFF (sc_site, cls),
+  .site_state = SC_OFF (sc_site, state),
+  .site_len = SC_OFF (sc_site, len),
+  .site_cur = SC_OFF (sc_site, cur),
+  .site_orig = SC_OFF (sc_site, orig),
+  .key_var = SC_OFF (sc_key, var),
+  .key_name = SC_OFF (sc_key, name),
+  .key_kind = SC_OFF (sc_key, kind),
+  .key_size = SC_OFF (sc_key, size),
+  .key_signed = SC_OFF (sc_key, is_signed),
+  .key_deref = SC_OFF (sc_key, deref),
+  .key_offset = SC_OFF (sc_key, offset),
+};

@@ -50,6 +50,13 @@ struct sc_slot_area
 
 /* Every area, for a child of fork to name them in its own perf map.  */
 static struct sc_slot_area *areas;
+/* For __static_call_debug (introspect.c): where a debugger finds an
+   area's slots and words.  */
+const uint16_t sc_slot_area_layout[3] = {
+  offsetof (struct sc_slot_area, rx),
+  offsetof (struct sc_slot_area, page),
+  offsetof (struct sc_slot_area, used),
+};
 
 static bool
 reaches (const void *from_next, const void *to)

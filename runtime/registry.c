@@ -20,7 +20,8 @@
 #include "internal.h"
 #include "../tools/x86-insn.h"
 
-static struct sc_unit_state *units;
+/* Global (hidden) for __static_call_debug (introspect.c).  */
+sc_hidden struct sc_unit_state *sc_units;
 
 #define KEY_BUCKETS 256
 static struct sc_key *key_table[KEY_BUCKETS];
@@ -468,8 +469,8 @@ sc_registry_add_unit (const struct sc_unit *desc, const void *owner,
       if (s->state == SC_SITE_MANAGED)
 	to_patch[n++] = s;
     }
-  u->next = units;
-  units = u;
+  u->next = sc_units;
+  sc_units = u;
   return n;
 }
 
@@ -492,7 +493,7 @@ void
 sc_registry_remove (const void *owner)
 {
   struct sc_unit_state *gone = NULL;
-  for (struct sc_unit_state **pp = &units; *pp;)
+  for (struct sc_unit_state **pp = &sc_units; *pp;)
     {
       struct sc_unit_state *u = *pp;
       if (u->owner != owner)
@@ -542,14 +543,14 @@ size_t
 sc_registry_owner_sites (const void *owner, struct sc_site ***out)
 {
   size_t n = 0;
-  for (const struct sc_unit_state *u = units; u; u = u->next)
+  for (const struct sc_unit_state *u = sc_units; u; u = u->next)
     if (u->owner == owner)
       n += u->nsites;
   *out = n ? malloc (n * sizeof **out) : NULL;
   if (!*out)
     return 0;
   size_t k = 0;
-  for (const struct sc_unit_state *u = units; u; u = u->next)
+  for (const struct sc_unit_state *u = sc_units; u; u = u->next)
     if (u->owner == owner)
       for (size_t i = 0; i < u->nsites; i++)
 	if (u->sites[i].state == SC_SITE_MANAGED)
@@ -561,7 +562,7 @@ sc_registry_owner_sites (const void *owner, struct sc_site ***out)
 const struct sc_unit_state *
 sc_registry_units (void)
 {
-  return units;
+  return sc_units;
 }
 
 /* The keys whose pointers lie in [LO, HI): up to MAX of them into OUT

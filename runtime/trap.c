@@ -61,12 +61,14 @@
 
 #include "internal.h"
 
-static const struct sc_batch *_Atomic active;
+/* Global (hidden) only so that __static_call_debug (introspect.c) can
+   tell a debugger where they are.  */
+sc_hidden const struct sc_batch *_Atomic sc_trap_active;
 /* The last batch whose code writes failed, if any: its sites may still
    hold its int3, so the handler keeps completing their calls (by
    emulation: nothing of it is ever retired) until a later batch, which
    takes them in again, succeeds.  */
-static const struct sc_batch *_Atomic stuck;
+sc_hidden const struct sc_batch *_Atomic sc_trap_stuck;
 /* How calls are completed: SC_BP_TRAMPOLINE only when sc_trap_init
    could set up the stubs.  */
 static enum sc_bp_path path = SC_BP_EMULATE;
@@ -302,11 +304,11 @@ trap_handler (int sig, siginfo_t *si, void *ctx)
 	{
 	  atomic_fetch_add (&in_flight, 1);
 	  unsigned long gen = atomic_load (&generation);
-	  const struct sc_batch *b = atomic_load (&active);
+	  const struct sc_batch *b = atomic_load (&sc_trap_active);
 	  const struct sc_patch *p = our_patch (b, site);
 	  if (p)
 	    complete_call (uc, b, p);
-	  else if ((p = our_patch (atomic_load (&stuck), site)))
+	  else if ((p = our_patch (atomic_load (&sc_trap_stuck), site)))
 	    {
 	      emulate_call (g, p);
 	      count_emulated (p);
@@ -429,7 +431,7 @@ sc_trap_publish (const struct sc_batch *b)
   /* The batch first, then the generation: a handler that saw no batch
      and then finds an int3 of this one must see a new generation and
      look again (trap_handler), never mistake it for someone else's.  */
-  atomic_store (&active, b);
+  atomic_store (&sc_trap_active, b);
   atomic_fetch_add (&generation, 1);
 }
 
@@ -439,7 +441,7 @@ sc_trap_publish (const struct sc_batch *b)
 void
 sc_trap_keep (const struct sc_batch *b)
 {
-  const struct sc_batch *old = atomic_exchange (&stuck, b);
+  const struct sc_batch *old = atomic_exchange (&sc_trap_stuck, b);
   if (!old)
     return;
   while (atomic_load (&in_flight))
@@ -451,7 +453,7 @@ sc_trap_keep (const struct sc_batch *b)
 void
 sc_trap_retire (void)
 {
-  atomic_store (&active, NULL);
+  atomic_store (&sc_trap_active, NULL);
   while (atomic_load (&in_flight))
     sched_yield ();
   if (path == SC_BP_TRAMPOLINE && sc_stubs_used ())
