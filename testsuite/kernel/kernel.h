@@ -198,6 +198,8 @@ void kern_workload_tick (struct kern_cpu *c);	/* the timer handler */
 extern volatile int kern_stop;
 extern unsigned kern_retargets;	/* from the command line */
 extern unsigned kern_min_ms;
+extern unsigned kern_max_ms;
 extern unsigned long kern_retargets_done;
+extern int kern_traps;		/* calls through the breakpoint site */
 
 #endif
