@@ -163,7 +163,8 @@ static volatile uint64_t sync_seq;
 static volatile int sync_lock;
 struct kern_sync_stats kern_sync_stats;
 
-#define SYNC_TIMEOUT_US 1000000
+/* Long: a vCPU of a loaded host can be off its CPU for a while.  */
+#define SYNC_TIMEOUT_US 5000000
 
 void kern_sync_ipi (void)
 {

@@ -103,11 +103,12 @@ void kern_workload_run (struct kern_cpu *c)
 
 void kern_workload_drive (struct kern_cpu *c)
 {
-  uint64_t end = kern_deadline_us (kern_min_ms * 1000ULL);
-
+  uint64_t min_end = kern_deadline_us (kern_min_ms * 1000ULL);
+  uint64_t max_end = kern_deadline_us (kern_max_ms * 1000ULL);
   unsigned long i;
 
-  for (i = 0; i < kern_retargets || !kern_past (end); i++)
+  for (i = 0; (i < kern_retargets || !kern_past (min_end))
+	 && !kern_past (max_end); i++)
     {
       static_call_update (kern_op, ops[(i + 1) % N_OPS]);
       kern_sync_all_cpus ();
