@@ -10,7 +10,7 @@
    one failed.  Options on the command line (-append):
      retargets=N  CPU 0 retargets at least N times (2000)
      min-ms=N     and for at least N ms (200)
-     max-ms=N     but for at most N ms (3000): a slow machine does
+     max-ms=N     but for at most N ms (10000): a slow machine does
                   fewer retargets, and says how many
      tick-us=N    the APIC timer's period (1000)
      traps=0      no calls through the breakpoint site (where the

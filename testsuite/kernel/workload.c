@@ -29,7 +29,7 @@ static unsigned long (*kern_op) (unsigned long) STATIC_CALL (kern_op) = op_a;
 volatile int kern_stop;
 unsigned kern_retargets = 2000;
 unsigned kern_min_ms = 200;
-unsigned kern_max_ms = 3000;
+unsigned kern_max_ms = 10000;
 unsigned long kern_retargets_done;
 int kern_traps = 1;
 
