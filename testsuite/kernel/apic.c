@@ -194,6 +194,7 @@ int kern_sync_all_cpus (void)
   t0 = rdtsc ();
   ipi_all_but_self (VEC_SYNC);
   serialize ();
+  __atomic_store_n (&self->sync_ack, seq, __ATOMIC_RELEASE);
   for (unsigned i = 0; i < MAX_CPUS; i++)
     {
       struct kern_cpu *c = &kern_cpus[i];

@@ -2,7 +2,8 @@
    with interrupts enabled, and through a breakpoint site that the #BP
    handler completes; the timer handler calls kern_op too; CPU 0
    retargets kern_op and syncs every CPU after each change.  Every
-   result is checked: it must be what one of the targets gives.
+   result is checked: it must be what the current target gives, or the
+   next one (see valid).
 
    The seam for static calls: kern_op is declared STATIC_CALL, which is
    nothing without the plugin, and retargeted with static_call_update,
@@ -33,13 +34,31 @@ unsigned kern_max_ms = 10000;
 unsigned long kern_retargets_done;
 int kern_traps = 1;
 
-/* Whether R is what one of the targets gives for X.  */
-static int valid (unsigned long x, unsigned long r)
+/* Sync number S (kern_sync_all_cpus) follows the store of target
+   ops[S % N_OPS]; ops[0] is the first.  A CPU that has answered sync A
+   and not the next one calls target A, or A + 1 if CPU 0 has stored
+   it since (the next sync waits for this CPU).  So a call that starts
+   after the CPU answered FIRST and returns before it answers LAST + 1
+   must reach a target from FIRST to LAST + 1: with a static call, an
+   old target after a sync means a site left unpatched or a CPU that
+   fetched stale code.  Whether R, for X, is one of those.  */
+static int valid (uint64_t first, uint64_t last, unsigned long x,
+		  unsigned long r)
 {
-  for (unsigned i = 0; i < N_OPS; i++)
-    if (r == ops[i] (x))
+  for (uint64_t s = first; s <= last + 1 && s < first + N_OPS; s++)
+    if (r == ops[s % N_OPS] (x))
       return 1;
   return 0;
+}
+
+/* The last sync this CPU answered; loads after it in program order
+   see at least that sync's target (x86 loads are not reordered).  */
+static uint64_t answered (struct kern_cpu *c)
+{
+  uint64_t a = __atomic_load_n (&c->sync_ack, __ATOMIC_ACQUIRE);
+
+  __asm__ volatile ("" : : : "memory");
+  return a;
 }
 
 extern unsigned long kern_bp_site (unsigned long);
@@ -78,19 +97,22 @@ static void calls (struct kern_cpu *c)
   for (int i = 0; i < 64; i++)
     {
       unsigned long x = next_x (c);
+      /* answered is also what keeps GCC from loading kern_op once
+	 for the loop (a static call has no load to keep).  */
+      uint64_t first = answered (c);
+      unsigned long r = kern_op (x);
 
-      /* With an ordinary pointer, GCC could load kern_op once for the
-	 loop; a static call has no load to keep.  */
-      __asm__ volatile ("" : : : "memory");
-      if (!valid (x, kern_op (x)))
+      if (!valid (first, answered (c), x, r))
 	c->wrong++;
       c->calls++;
     }
   if (kern_traps)
     {
       unsigned long x = next_x (c);
+      uint64_t first = answered (c);
+      unsigned long r = kern_bp_site (x);
 
-      if (!valid (x, kern_bp_site (x)))
+      if (!valid (first, answered (c), x, r))
 	c->trap_wrong++;
     }
 }
@@ -121,9 +143,11 @@ void kern_workload_drive (struct kern_cpu *c)
 void kern_workload_tick (struct kern_cpu *c)
 {
   unsigned long x = rdtsc () >> 4;
+  uint64_t first = answered (c);	/* no IPI comes in here */
+  unsigned long r = kern_op (x);
 
   c->ticks++;
-  if (!valid (x, kern_op (x)))
+  if (!valid (first, first, x, r))
     c->tick_wrong++;
   c->tick_calls++;
 }
