@@ -179,7 +179,9 @@ void kern_sync_ipi (void)
 
 /* 0 when every other online CPU answered within SYNC_TIMEOUT_US; -1
    otherwise, with the late CPUs named.  Interrupts stay as they are:
-   the caller's own timer keeps ticking.  */
+   the caller's own timer keeps ticking.  Called with interrupts
+   enabled (a CPU waiting for the lock must still answer the holder's
+   IPI), never from an interrupt handler.  */
 int kern_sync_all_cpus (void)
 {
   struct kern_cpu *self = this_cpu ();

@@ -194,8 +194,8 @@ isr_stubs:
 	.endr
 
 /* #BP: with the (zero) error code pushed, the frame is six words;
-   copy them six words down (each push reads the word five above the
-   new top: the old copy's words, top first), so the handler finds
+   copy them six words down (each push copies the word five above the
+   current top: the old copy's words, top first), so the handler finds
    BP_GAP free bytes below the interrupted stack pointer.  iretq takes
    the stack pointer from the frame: nothing undoes the move.  */
 #if BP_GAP != 48
