@@ -5,7 +5,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 deps="gcc g++ gcc-12-plugin-dev libgmp-dev make dejagnu autoconf automake \
-libtool texinfo pkg-config binutils valgrind gdb"
+libtool texinfo pkg-config binutils valgrind gdb qemu-system-x86"
 "$top/tools/install-deps.sh" $deps
 
 cd "$top"
