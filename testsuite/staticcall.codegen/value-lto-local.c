@@ -22,6 +22,5 @@ main (void)
   tunable = 7;
   return read_tunable (1) != 7;
 }
-/* { dg-final { value-sites-ok 1 } } */
-/* { dg-final { scan-disasm read_tunable "mov +0x\[0-9a-f\]+\\(%rip\\)," } } */
+/* { dg-final { linked-value-sites-ok 1 } } */
 /* { dg-final { scan-disasm read_tunable "mov +0x0\\(%r\[a-z0-9\]+\\)," } } */
