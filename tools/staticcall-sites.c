@@ -745,8 +745,10 @@ enum
 struct reg_site
 {
   uint64_t addr;
+  bool keyless;		/* of an undefined weak key: never the runtime's */
   bool refused;
   bool under_patch;
+  bool under_foreign;	/* patched beneath another's int3 */
 };
 
 /* Whether the registry was read; its sites, sorted by address.  */
@@ -795,7 +797,7 @@ dynsym_value (const struct image *im, const char *name, uint64_t *va)
 }
 
 static void
-add_reg_site (uint64_t addr, bool refused, size_t *cap)
+add_reg_site (uint64_t addr, bool keyless, bool refused, size_t *cap)
 {
   if (nrsites == *cap)
     {
@@ -806,7 +808,8 @@ add_reg_site (uint64_t addr, bool refused, size_t *cap)
       rsites = more;
       *cap = c;
     }
-  rsites[nrsites++] = (struct reg_site) { addr, refused, false };
+  rsites[nrsites++] = (struct reg_site) { .addr = addr, .keyless = keyless,
+					  .refused = refused };
 }
 
 /* Marks the registered sites that the batch whose pointer is at VAR
@@ -820,10 +823,14 @@ mark_batch (uint64_t var, const uint16_t *o)
   uint64_t p = mem_u64 (b + o[D_BATCH_P]), n = mem_u64 (b + o[D_BATCH_N]);
   for (uint64_t i = 0; p && i < n && i < (1u << 22); i++)
     {
-      struct reg_site *s = registered (mem_u64 (p + i * o[D_PATCH_SIZE]
-						+ o[D_PATCH_ADDR]));
-      if (s)
-	s->under_patch = true;
+      uint64_t patch = p + i * o[D_PATCH_SIZE];
+      struct reg_site *s = registered (mem_u64 (patch + o[D_PATCH_ADDR]));
+      unsigned char foreign = 0;
+      if (!s)
+	continue;
+      s->under_patch = true;
+      if (mem_read (patch + o[D_PATCH_FOREIGN], &foreign, 1) && foreign)
+	s->under_foreign = true;
     }
 }
 
@@ -866,6 +873,14 @@ read_registry (long pid)
   memcpy (&stuck, d + 16, 8);
   memcpy (&units, d + 24, 8);
   memcpy (o, d + D_HEAD, sizeof o);
+  if (o[D_SITE_ADDR] + 8 > o[D_SITE_SIZE] || o[D_SITE_KEY] + 8 > o[D_SITE_SIZE]
+      || o[D_SITE_STATE] >= o[D_SITE_SIZE])
+    {
+      printf ("pid %ld: " SC_DEBUG_SYMBOL " gives a site of %u bytes with "
+	      "fields beyond it: site states from their bytes alone\n", pid,
+	      o[D_SITE_SIZE]);
+      return;
+    }
   size_t cap = 0;
   unsigned nunits = 0;
   for (uint64_t u = mem_u64 (units); u && nunits < 100000;
@@ -873,7 +888,7 @@ read_registry (long pid)
     {
       uint64_t sites = mem_u64 (u + o[D_UNIT_SITES]);
       uint64_t n = mem_u64 (u + o[D_UNIT_NSITES]);
-      if (!sites || !n || n > (1u << 22) || !o[D_SITE_SIZE])
+      if (!sites || !n || n > (1u << 22))
 	continue;
       unsigned char *v = malloc (n * o[D_SITE_SIZE]);
       if (!v || !mem_read (sites, v, n * o[D_SITE_SIZE]))
@@ -889,8 +904,8 @@ read_registry (long pid)
 	  memcpy (&key, s + o[D_SITE_KEY], 8);
 	  /* A site of an undefined weak key has none: it keeps its
 	     trampoline, as its key's line says.  */
-	  if (key)
-	    add_reg_site (addr, s[o[D_SITE_STATE]] == SC_SITE_REFUSED, &cap);
+	  add_reg_site (addr, !key, s[o[D_SITE_STATE]] == SC_SITE_REFUSED,
+			&cap);
 	}
       free (v);
     }
@@ -910,6 +925,8 @@ print_state (const char *path, uint64_t site, const char *kind,
 	     const char *key, const char *bytes, enum bytes_class cls)
 {
   const struct reg_site *r = registered (site);
+  if (r && r->keyless)
+    r = NULL;
   const char *under = r && r->under_patch ? " (under patch)" : "";
   printf ("%s: %#lx %s %s: ", path, (unsigned long) site, kind, key);
   if (!r)
@@ -921,9 +938,11 @@ print_state (const char *path, uint64_t site, const char *kind,
     printf ("refused, holds %s%s\n", cls == BYTES_INT3 ? "int3" : bytes,
 	    under);
   else if (cls == BYTES_INT3)
-    printf ("int3 %s\n", *under ? "(under patch)"
-				: "(no batch of the runtime's when read: a "
-				  "debugger's breakpoint?)");
+    printf ("int3 %s\n", r->under_foreign
+			 ? "(another's breakpoint, under patch beneath it)"
+			 : *under ? "(under patch)"
+			 : "(no batch of the runtime's when read: a "
+			   "debugger's breakpoint?)");
   else if (cls == BYTES_FOREIGN)
     printf ("%s%s\n", bytes, *under ? under : " (not what the runtime "
 					      "wrote)");
