@@ -26,8 +26,8 @@
    the value the variable has in the file.
 
    --pid PID lists the keys of a running process with their targets or
-   values, and the state of each of its sites as its bytes say (see
-   list_process).  */
+   values, and the state of each of its sites as its bytes and the
+   runtime's registry say (see list_process and read_registry).  */
 
 #include <elf.h>
 #include <errno.h>
@@ -479,9 +479,10 @@ inspect (const char *path)
    section headers and symbols; the load bias comes from where its
    first segment is mapped.  Unit descriptors, key records, the keys'
    variables and the sites' bytes are then read from memory, relocated
-   as the process sees them.  A site's state is what its bytes say:
-   the process is not stopped, so a site under patch shows its
-   breakpoint.  */
+   as the process sees them.  A site's state is what its bytes say,
+   with what the runtime's registry adds for the sites it knows
+   (refused, under patch: see read_registry).  The process is not
+   stopped, so a site under patch shows its breakpoint.  */
 
 struct mapping
 {
@@ -711,6 +712,244 @@ find_objects (const char *root)
   load_silently = false;
 }
 
+/* ---- The runtime's registry, through __static_call_debug ------------
+
+   What the runtime knows of each site that the bytes cannot say: that
+   it refused it (it holds bytes the runtime did not write, or it was
+   never taken over, and may still hold its compiled call), and whether
+   a batch (published, or stuck after a failed one) is patching it now.
+   libstaticcall exports one descriptor for debuggers, struct sc_debug
+   of runtime/introspect.c, found in its .dynsym, which survives strip;
+   the structures it points to are read with the field offsets it
+   gives, as gdb/libstaticcall-gdb.py reads them.  The process goes on
+   running, so lists and batches may change under the reads: every
+   count is bounded, and a read that fails only loses sites.  */
+
+#define SC_DEBUG_SYMBOL "__static_call_debug"
+#define SC_DEBUG_VERSION 1
+#define SC_SITE_REFUSED 1	/* enum sc_site_state, runtime/internal.h */
+
+/* The descriptor's offsets, in its order (after two uint32 and four
+   pointers).  */
+enum
+{
+  D_BATCH_P, D_BATCH_N, D_PATCH_SIZE, D_PATCH_ADDR, D_PATCH_SITE,
+  D_PATCH_FOREIGN, D_UNIT_SITES, D_UNIT_NSITES, D_UNIT_SLOTS, D_UNIT_NEXT,
+  D_SITE_SIZE, D_SITE_ADDR, D_SITE_KEY, D_SITE_TRAMP, D_SITE_DEST,
+  D_SITE_TEST, D_SITE_KIND, D_SITE_CLS, D_SITE_STATE, D_SITE_LEN,
+  D_SITE_CUR, D_SITE_ORIG, D_KEY_VAR, D_KEY_NAME, D_KEY_KIND, D_KEY_SIZE,
+  D_KEY_SIGNED, D_KEY_DEREF, D_KEY_OFFSET, D_COUNT
+};
+#define D_HEAD 40
+
+struct reg_site
+{
+  uint64_t addr;
+  bool keyless;		/* of an undefined weak key: never the runtime's */
+  bool refused;
+  bool under_patch;
+  bool under_foreign;	/* patched beneath another's int3 */
+};
+
+/* Whether the registry was read; its sites, sorted by address.  */
+static bool registry;
+static struct reg_site *rsites;
+static size_t nrsites;
+
+static int
+reg_site_cmp (const void *a, const void *b)
+{
+  uint64_t x = ((const struct reg_site *) a)->addr;
+  uint64_t y = ((const struct reg_site *) b)->addr;
+  return x < y ? -1 : x > y;
+}
+
+static struct reg_site *
+registered (uint64_t addr)
+{
+  struct reg_site k = { .addr = addr };
+  return registry ? bsearch (&k, rsites, nrsites, sizeof *rsites,
+			     reg_site_cmp)
+		  : NULL;
+}
+
+/* The value of the defined symbol NAME in IM's .dynsym.  */
+static bool
+dynsym_value (const struct image *im, const char *name, uint64_t *va)
+{
+  for (int i = 0; i < im->eh->e_shnum; i++)
+    {
+      const Elf64_Shdr *s = &im->sh[i];
+      if (s->sh_type != SHT_DYNSYM || s->sh_link >= im->eh->e_shnum)
+	continue;
+      const Elf64_Sym *syms = (const Elf64_Sym *) (im->data + s->sh_offset);
+      const char *str = (const char *) im->data
+			+ im->sh[s->sh_link].sh_offset;
+      for (size_t j = 0; j < s->sh_size / sizeof *syms; j++)
+	if (syms[j].st_shndx != SHN_UNDEF && syms[j].st_name
+	    && !strcmp (str + syms[j].st_name, name))
+	  {
+	    *va = syms[j].st_value;
+	    return true;
+	  }
+    }
+  return false;
+}
+
+static void
+add_reg_site (uint64_t addr, bool keyless, bool refused, size_t *cap)
+{
+  if (nrsites == *cap)
+    {
+      size_t c = *cap ? 2 * *cap : 256;
+      struct reg_site *more = realloc (rsites, c * sizeof *rsites);
+      if (!more)
+	return;
+      rsites = more;
+      *cap = c;
+    }
+  rsites[nrsites++] = (struct reg_site) { .addr = addr, .keyless = keyless,
+					  .refused = refused };
+}
+
+/* Marks the registered sites that the batch whose pointer is at VAR
+   patches.  */
+static void
+mark_batch (uint64_t var, const uint16_t *o)
+{
+  uint64_t b = mem_u64 (var);
+  if (!b)
+    return;
+  uint64_t p = mem_u64 (b + o[D_BATCH_P]), n = mem_u64 (b + o[D_BATCH_N]);
+  for (uint64_t i = 0; p && i < n && i < (1u << 22); i++)
+    {
+      uint64_t patch = p + i * o[D_PATCH_SIZE];
+      struct reg_site *s = registered (mem_u64 (patch + o[D_PATCH_ADDR]));
+      unsigned char foreign = 0;
+      if (!s)
+	continue;
+      s->under_patch = true;
+      if (mem_read (patch + o[D_PATCH_FOREIGN], &foreign, 1) && foreign)
+	s->under_foreign = true;
+    }
+}
+
+/* Reads the registry of libstaticcall in the process PID, or says why
+   it cannot.  */
+static void
+read_registry (long pid)
+{
+  const struct object *lib = NULL;
+  for (size_t i = 0; i < nobjs && !lib; i++)
+    if (strstr (objs[i].path, "/libstaticcall.so"))
+      lib = &objs[i];
+  uint64_t va;
+  if (!lib || !dynsym_value (&lib->im, SC_DEBUG_SYMBOL, &va))
+    {
+      printf ("pid %ld: libstaticcall has no " SC_DEBUG_SYMBOL " (an older "
+	      "runtime?): site states from their bytes alone\n", pid);
+      return;
+    }
+  uint64_t desc = lib->bias + va;
+  uint32_t head[2];
+  unsigned char d[D_HEAD + 2 * D_COUNT];
+  if (!mem_read (desc, head, sizeof head))
+    {
+      printf ("pid %ld: " SC_DEBUG_SYMBOL " unreadable: site states from "
+	      "their bytes alone\n", pid);
+      return;
+    }
+  if (head[0] != SC_DEBUG_VERSION || head[1] < sizeof d
+      || !mem_read (desc, d, sizeof d))
+    {
+      printf ("pid %ld: libstaticcall's " SC_DEBUG_SYMBOL " is of version "
+	      "%u (size %u), this tool reads version %d: site states from "
+	      "their bytes alone\n", pid, head[0], head[1], SC_DEBUG_VERSION);
+      return;
+    }
+  uint64_t active, stuck, units;
+  uint16_t o[D_COUNT];
+  memcpy (&active, d + 8, 8);
+  memcpy (&stuck, d + 16, 8);
+  memcpy (&units, d + 24, 8);
+  memcpy (o, d + D_HEAD, sizeof o);
+  if (o[D_SITE_ADDR] + 8 > o[D_SITE_SIZE] || o[D_SITE_KEY] + 8 > o[D_SITE_SIZE]
+      || o[D_SITE_STATE] >= o[D_SITE_SIZE])
+    {
+      printf ("pid %ld: " SC_DEBUG_SYMBOL " gives a site of %u bytes with "
+	      "fields beyond it: site states from their bytes alone\n", pid,
+	      o[D_SITE_SIZE]);
+      return;
+    }
+  size_t cap = 0;
+  unsigned nunits = 0;
+  for (uint64_t u = mem_u64 (units); u && nunits < 100000;
+       u = mem_u64 (u + o[D_UNIT_NEXT]), nunits++)
+    {
+      uint64_t sites = mem_u64 (u + o[D_UNIT_SITES]);
+      uint64_t n = mem_u64 (u + o[D_UNIT_NSITES]);
+      if (!sites || !n || n > (1u << 22))
+	continue;
+      unsigned char *v = malloc (n * o[D_SITE_SIZE]);
+      if (!v || !mem_read (sites, v, n * o[D_SITE_SIZE]))
+	{
+	  free (v);
+	  continue;
+	}
+      for (uint64_t i = 0; i < n; i++)
+	{
+	  const unsigned char *s = v + i * o[D_SITE_SIZE];
+	  uint64_t addr, key;
+	  memcpy (&addr, s + o[D_SITE_ADDR], 8);
+	  memcpy (&key, s + o[D_SITE_KEY], 8);
+	  /* A site of an undefined weak key has none: it keeps its
+	     trampoline, as its key's line says.  */
+	  add_reg_site (addr, !key, s[o[D_SITE_STATE]] == SC_SITE_REFUSED,
+			&cap);
+	}
+      free (v);
+    }
+  qsort (rsites, nrsites, sizeof *rsites, reg_site_cmp);
+  registry = true;
+  mark_batch (active, o);
+  mark_batch (stuck, o);
+}
+
+/* What a site's bytes are, for print_state.  */
+enum bytes_class { BYTES_FORM, BYTES_INT3, BYTES_FOREIGN };
+
+/* Prints the state of the site at SITE of PATH's listing: BYTES, what
+   its bytes say (of class CLS), with what the registry adds.  */
+static void
+print_state (const char *path, uint64_t site, const char *kind,
+	     const char *key, const char *bytes, enum bytes_class cls)
+{
+  const struct reg_site *r = registered (site);
+  if (r && r->keyless)
+    r = NULL;
+  const char *under = r && r->under_patch ? " (under patch)" : "";
+  printf ("%s: %#lx %s %s: ", path, (unsigned long) site, kind, key);
+  if (!r)
+    printf ("%s%s\n", cls == BYTES_INT3
+		       ? "int3 (under patch, or a debugger's breakpoint)"
+		       : bytes,
+	    cls == BYTES_FOREIGN ? " (refused)" : "");
+  else if (r->refused)
+    printf ("refused, holds %s%s\n", cls == BYTES_INT3 ? "int3" : bytes,
+	    under);
+  else if (cls == BYTES_INT3)
+    printf ("int3 %s\n", r->under_foreign
+			 ? "(another's breakpoint, under patch beneath it)"
+			 : *under ? "(under patch)"
+			 : "(no batch of the runtime's when read: a "
+			   "debugger's breakpoint?)");
+  else if (cls == BYTES_FOREIGN)
+    printf ("%s%s\n", bytes, *under ? under : " (not what the runtime "
+					      "wrote)");
+  else
+    printf ("%s%s\n", bytes, under);
+}
+
 /* A key, once per object.  */
 struct live_key
 {
@@ -804,8 +1043,9 @@ print_live_site (const char *path, uint64_t rec)
 {
   struct sc_site_record r;
   struct sc_key_record kr;
-  char name[128] = "?", state[320], to[256];
+  char name[128] = "?", state[320] = "", to[256];
   unsigned char b[5];
+  enum bytes_class cls = BYTES_FORM;
   if (!mem_read (rec, &r, sizeof r))
     return;
   uint64_t site = rec + offsetof (struct sc_site_record, site) + r.site;
@@ -820,8 +1060,7 @@ print_live_site (const char *path, uint64_t rec)
   if (!mem_read (site, b, sizeof b))
     snprintf (state, sizeof state, "unreadable");
   else if (b[0] == 0xcc)
-    snprintf (state, sizeof state,
-	      "int3 (under patch, or a debugger's breakpoint)");
+    cls = BYTES_INT3;
   else if (sc_x86_is_nop5 (b))
     snprintf (state, sizeof state, "nop");
   else if (sc_x86_is_ret5 (b))
@@ -850,11 +1089,13 @@ print_live_site (const char *path, uint64_t rec)
 	}
     }
   else
-    snprintf (state, sizeof state,
-	      "foreign bytes %02x %02x %02x %02x %02x (refused)", b[0], b[1],
-	      b[2], b[3], b[4]);
-  printf ("%s: %#lx %s %s: %s\n", path, (unsigned long) site,
-	  site_kind_name (kind), name, state);
+    {
+      cls = BYTES_FOREIGN;
+      snprintf (state, sizeof state,
+		"foreign bytes %02x %02x %02x %02x %02x", b[0], b[1], b[2],
+		b[3], b[4]);
+    }
+  print_state (path, site, site_kind_name (kind), name, state, cls);
 }
 
 /* The state of the value site of record REC.  */
@@ -863,8 +1104,9 @@ print_live_value_site (const char *path, uint64_t rec)
 {
   struct sc_value_site_record r;
   struct sc_key_record kr;
-  char name[128] = "?", state[320], to[256];
+  char name[128] = "?", state[320] = "", to[256];
   unsigned char b[SC_IMM_MAX_LEN];
+  enum bytes_class cls = BYTES_FORM;
   if (!mem_read (rec, &r, sizeof r))
     return;
   uint64_t site = rec + offsetof (struct sc_value_site_record, site) + r.site;
@@ -881,8 +1123,7 @@ print_live_value_site (const char *path, uint64_t rec)
   else if (!mem_read (site, b, len))
     snprintf (state, sizeof state, "unreadable");
   else if (b[0] == 0xcc)
-    snprintf (state, sizeof state,
-	      "int3 (under patch, or a debugger's breakpoint)");
+    cls = BYTES_INT3;
   else if (kind != SC_VSITE_IMM)
     {
       uint64_t dest = rec + offsetof (struct sc_value_site_record, dest)
@@ -899,7 +1140,10 @@ print_live_value_site (const char *path, uint64_t rec)
       else if (sc_x86_is_nop5 (b))
 	snprintf (state, sizeof state, "nop (not taken)");
       else
-	snprintf (state, sizeof state, "foreign bytes (refused)");
+	{
+	  cls = BYTES_FOREIGN;
+	  snprintf (state, sizeof state, "foreign bytes");
+	}
     }
   else
     {
@@ -913,10 +1157,12 @@ print_live_value_site (const char *path, uint64_t rec)
       else if (sc_x86_decode_mov_imm (b, len, &reg, &wide, &v))
 	snprintf (state, sizeof state, "$%#lx, r%u", v, reg);
       else
-	snprintf (state, sizeof state, "foreign bytes (refused)");
+	{
+	  cls = BYTES_FOREIGN;
+	  snprintf (state, sizeof state, "foreign bytes");
+	}
     }
-  printf ("%s: %#lx %s %s: %s\n", path, (unsigned long) site,
-	  vsite_kind_names[kind], name, state);
+  print_state (path, site, vsite_kind_names[kind], name, state, cls);
 }
 
 /* Adds the key of the site record at REC (its key field at REC + 4) to
@@ -1002,6 +1248,30 @@ live_records_of (const struct object *o, struct live_records *lr)
     }
 }
 
+/* Whether the registry knows a site of the records LR.  */
+static bool
+registry_knows (const struct live_records *lr)
+{
+  for (size_t j = 0; j < lr->ncalls; j++)
+    {
+      struct sc_site_record r;
+      if (mem_read (lr->calls[j], &r, sizeof r)
+	  && registered (lr->calls[j] + offsetof (struct sc_site_record, site)
+			 + r.site))
+	return true;
+    }
+  for (size_t j = 0; j < lr->nvalues; j++)
+    {
+      struct sc_value_site_record r;
+      if (mem_read (lr->values[j], &r, sizeof r)
+	  && registered (lr->values[j]
+			 + offsetof (struct sc_value_site_record, site)
+			 + r.site))
+	return true;
+    }
+  return false;
+}
+
 static int
 list_process (const char *arg)
 {
@@ -1059,6 +1329,8 @@ list_process (const char *arg)
   if (!runtime)
     printf ("pid %ld: libstaticcall is not loaded: every site is as "
 	    "compiled\n", pid);
+  else
+    read_registry (pid);
   size_t total = 0;
   for (size_t i = 0; i < nobjs; i++)
     {
@@ -1067,6 +1339,11 @@ list_process (const char *arg)
       live_records_of (&objs[i], &lr);
       if (!lr.ncalls && !lr.nvalues)
 	continue;
+      /* Not registered (yet, or its registration failed): only the
+	 bytes say what its sites are.  */
+      if (registry && !registry_knows (&lr))
+	printf ("%s: not in the runtime's registry: site states from their "
+		"bytes alone\n", objs[i].path);
       struct live_key *keys = calloc (lr.ncalls + lr.nvalues, sizeof *keys);
       size_t nkeys = 0;
       for (size_t j = 0; keys && j < lr.ncalls; j++)
