@@ -4,10 +4,9 @@
    LEVEL, which emit does not change), so the site's out-of-line test
    folds into a jump straight to its taken block.  The site is then
    `jmp taken' as compiled, and its jump form is the same bytes.
-   FAILING at -O2 and -O3 with GCC 12, at -O3 with GCC 11 (check_sites
-   aborts): while LEVEL is non-zero static_call_for_each_site reports
-   such a site STATIC_CALL_SITE_UNPATCHED, not _JUMP, though it jumps
-   to its taken block as a patched site would.  */
+   While LEVEL is non-zero static_call_for_each_site must report such
+   a site STATIC_CALL_SITE_JUMP (it once said _UNPATCHED, and
+   check_sites aborted at -O2 and -O3).  */
 /* { sc-levels "-O1 -O3" } */
 #include <stdio.h>
 #include <static_call.h>

@@ -1,10 +1,9 @@
 /* A redeclaration may not give a static key or an immediate value a
    second key, nor the other attribute: the manual refuses "a variable
-   given both attributes ... two keys for one variable".  FAILING: only
-   a second attribute in the same declaration is refused; across
-   declarations both are accepted silently, the last key winning
-   (flag's sites are recorded under 'beta') and an immediate attribute
-   after a static key dropped (both's reads stay ordinary loads).  */
+   given both attributes ... two keys for one variable", across
+   declarations too (once, only a second attribute in the same
+   declaration was refused: the last key won, and an immediate
+   attribute after a static key was dropped).  */
 /* { dg-do compile } */
 extern int flag __attribute__ ((static_key (alpha)));
 int flag __attribute__ ((static_key (beta))); /* { dg-error "'flag' declared with .*'beta', but it already has key 'alpha'" } */
