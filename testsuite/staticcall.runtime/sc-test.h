@@ -459,6 +459,7 @@ struct sc_test_race
   void (*update) (unsigned long n);	/* the N-th update, from 0 */
   long self_timer_ns;		/* the updater's own timer, 0 none */
   long ms;			/* SC_STRESS_MS, or this default */
+  unsigned long min_updates;	/* SC_STRESS_UPDATES, or 300 */
   atomic_int stop;
   atomic_ulong calls, handler_calls;
   atomic_ulong unchecked;	/* calls too slow for the ring */
@@ -527,13 +528,21 @@ sc_test_race_caller (void *arg)
 
 /* Run the race of R with NCALLERS caller threads: updates for at least
    R->ms milliseconds (SC_STRESS_MS if set), and on a loaded machine
-   longer (up to 20 times that) until 300 updates have raced the
-   callers.  */
+   longer (up to 20 times that) until 300 updates (SC_STRESS_UPDATES if
+   set: fewer under valgrind's tools) have raced the callers.  */
 static inline void
 sc_test_race_run (struct sc_test_race *r, int ncallers)
 {
   const char *ms_env = getenv ("SC_STRESS_MS");
   long ms = ms_env ? atol (ms_env) : r->ms;
+  const char *updates_env = getenv ("SC_STRESS_UPDATES");
+  r->min_updates = updates_env ? strtoul (updates_env, NULL, 10) : 300;
+  /* SC_STRESS_CALLERS: fewer callers, for valgrind's tools, which run
+     one thread at a time, each for a long slice: the updater waits for
+     every caller's slice at each of its system calls.  */
+  const char *callers_env = getenv ("SC_STRESS_CALLERS");
+  if (callers_env && atoi (callers_env) > 0 && atoi (callers_env) < ncallers)
+    ncallers = atoi (callers_env);
   sc_test_race_now = r;
   struct sigaction sa;
   memset (&sa, 0, sizeof sa);
@@ -557,7 +566,8 @@ sc_test_race_run (struct sc_test_race *r, int ncallers)
       r->updates++;
       elapsed = (sc_test_now () - t0) * 1000;
     }
-  while (elapsed < ms || (r->updates < 300 && elapsed < 20 * ms));
+  while (elapsed < ms
+	 || (r->updates < r->min_updates && elapsed < 20 * ms));
   if (r->self_timer_ns)
     timer_delete (self_timer);
   atomic_store (&r->stop, 1);
@@ -573,7 +583,7 @@ static inline void
 sc_test_race_verdict (struct sc_test_race *r,
 		      const struct static_call_stats *st)
 {
-  CHECK (r->updates >= 300 && atomic_load (&r->calls) > 1000);
+  CHECK (r->updates >= r->min_updates && atomic_load (&r->calls) > 1000);
   CHECK (atomic_load (&r->handler_calls) > 0);
   const char *slow = getenv ("STATICCALL_SLOWPATH_US");
   const char *bp = getenv ("STATICCALL_BP");
