@@ -37,6 +37,15 @@
 
 #include "internal.h"
 
+/* A sanitizer's runtime calls sigaction and the mask setters while it
+   starts, before instrumented code may run (ThreadSanitizer's entry
+   hook crashes then): in a library built with -fsanitize, these and
+   what they call stay uninstrumented.  So does the wrapper that runs in
+   the C library's SIGEV_THREAD thread, which ThreadSanitizer never saw
+   start.  */
+#define sc_uninstrumented \
+  __attribute__ ((no_sanitize ("address", "thread", "undefined")))
+
 typedef int mask_fn (int, const sigset_t *, sigset_t *);
 typedef int action_fn (int, const struct sigaction *, struct sigaction *);
 typedef int attr_mask_fn (pthread_attr_t *, const sigset_t *);
@@ -53,7 +62,7 @@ static old_mask_fn *next_sigblock, *next_sigsetmask;
 
 /* Resolved before main and before any thread exists, so that the
    wrappers (which must be async-signal-safe) never call dlsym.  */
-__attribute__ ((constructor (101))) static void
+sc_uninstrumented __attribute__ ((constructor (101))) static void
 resolve_next (void)
 {
   next_pthread_sigmask = (mask_fn *) dlsym (RTLD_NEXT, "pthread_sigmask");
@@ -82,7 +91,7 @@ resolve_next (void)
     }									\
   while (0)
 
-static const sigset_t *
+sc_uninstrumented static const sigset_t *
 without_sigtrap (int how, const sigset_t *set, sigset_t *copy)
 {
   if (!set || how == SIG_UNBLOCK || !sigismember (set, SIGTRAP))
@@ -92,7 +101,7 @@ without_sigtrap (int how, const sigset_t *set, sigset_t *copy)
   return copy;
 }
 
-static int
+sc_uninstrumented static int
 set_mask (mask_fn **next, int how, const sigset_t *set, sigset_t *old)
 {
   if (!*next)
@@ -101,19 +110,19 @@ set_mask (mask_fn **next, int how, const sigset_t *set, sigset_t *old)
   return (*next) (how, without_sigtrap (how, set, &copy), old);
 }
 
-int
+sc_uninstrumented int
 pthread_sigmask (int how, const sigset_t *set, sigset_t *old)
 {
   return set_mask (&next_pthread_sigmask, how, set, old);
 }
 
-int
+sc_uninstrumented int
 sigprocmask (int how, const sigset_t *set, sigset_t *old)
 {
   return set_mask (&next_sigprocmask, how, set, old);
 }
 
-int
+sc_uninstrumented int
 sigaction (int sig, const struct sigaction *act, struct sigaction *old)
 {
   if (!next_sigaction)
@@ -128,7 +137,7 @@ sigaction (int sig, const struct sigaction *act, struct sigaction *old)
   return next_sigaction (sig, act, old);
 }
 
-int
+sc_uninstrumented int
 pthread_attr_setsigmask_np (pthread_attr_t *attr, const sigset_t *set)
 {
   if (!next_pthread_attr_setsigmask_np)
@@ -141,14 +150,14 @@ pthread_attr_setsigmask_np (pthread_attr_t *attr, const sigset_t *set)
 }
 
 /* BSD masks: an int with bit SIG - 1 for each signal SIG.  */
-int
+sc_uninstrumented int
 sigblock (int mask)
 {
   NEXT (sigblock);
   return next_sigblock (mask & ~(1 << (SIGTRAP - 1)));
 }
 
-int
+sc_uninstrumented int
 sigsetmask (int mask)
 {
   NEXT (sigsetmask);
@@ -171,7 +180,7 @@ struct notification
 static struct notification *notifications;
 static pthread_mutex_t notifications_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void
+sc_uninstrumented static void
 notify_with_sigtrap (union sigval v)
 {
   const struct notification *n = v.sival_ptr;

@@ -6,6 +6,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 deps="gcc g++ gcc-12-plugin-dev libgmp-dev make dejagnu autoconf automake \
 libtool texinfo pkg-config binutils valgrind gdb qemu-system-x86"
+# GCC 12's sanitizer runtimes, for runtime.exp's sc-sanitize runs
+# (without them those runs are UNSUPPORTED).
+deps="$deps libasan8 libubsan1 libtsan2"
 "$top/tools/install-deps.sh" $deps
 
 cd "$top"

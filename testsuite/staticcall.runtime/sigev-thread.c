@@ -51,6 +51,12 @@ full_mask_thread (void *arg)
 int
 main (void)
 {
+#ifdef __SANITIZE_THREAD__
+  /* Even with no static call, its runtime crashes in a notification's
+     thread, which the C library starts without pthread_create.  */
+  sc_test_unsupported ("ThreadSanitizer does not run SIGEV_THREAD "
+		       "notifications");
+#endif
   /* A thread made with a full mask in its attributes.  */
   pthread_attr_t attr;
   sigset_t all;
@@ -61,6 +67,7 @@ main (void)
   int blocked = -1;
   CHECK (pthread_create (&t, &attr, full_mask_thread, &blocked) == 0);
   pthread_join (t, NULL);
+  pthread_attr_destroy (&attr);
   CHECK (blocked == 0);
 
   /* sigblock, the BSD call.  */

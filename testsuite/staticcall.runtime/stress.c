@@ -13,6 +13,13 @@
 /* { sc-run "STATICCALL_SLOWPATH_US=50" } */
 /* { sc-run "STATICCALL_BP=trampoline" } */
 /* { sc-run "STATICCALL_BP=trampoline STATICCALL_SLOWPATH_US=50" } */
+/* { sc-sanitize } */
+/* One caller and few updates under helgrind and drd: they run one
+   thread at a time, and an update waits for every other thread's turn
+   at each of its system calls.  Up to 20 s for the 5 updates, on a
+   loaded machine.  */
+/* { sc-valgrind-tools "SC_STRESS_MS=1000 SC_STRESS_CALLERS=1 SC_STRESS_UPDATES=5" } */
+/* { sc-valgrind-tools "SC_STRESS_MS=1000 SC_STRESS_CALLERS=1 SC_STRESS_UPDATES=5 STATICCALL_SLOWPATH_US=50" } */
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
