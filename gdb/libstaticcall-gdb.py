@@ -45,7 +45,8 @@ OFFSET_FIELDS = (
     "unit_sites unit_nsites unit_slots unit_next "
     "site_size site_addr site_key site_tramp site_dest site_test site_kind "
     "site_cls site_state site_len site_cur site_orig "
-    "key_var key_name key_kind key_size key_signed key_deref key_offset"
+    "key_var key_name key_kind key_size key_signed key_deref key_offset "
+    "batch_patcher"
 ).split()
 
 # Values of the runtime's enums (runtime/internal.h, unit-abi.h).
@@ -88,7 +89,9 @@ class Process(object):
         slot_area = _u(data, 32, 8)
         self.off = {}
         for i, name in enumerate(OFFSET_FIELDS):
-            self.off[name] = _u(data, 40 + 2 * i, 2)
+            # A field the library's descriptor does not have yet.
+            if 40 + 2 * i + 2 <= size:
+                self.off[name] = _u(data, 40 + 2 * i, 2)
         sa = self.read(slot_area, 6)
         self.slot_rx, self.slot_page, self.slot_used = (
             _u(sa, 0, 2), _u(sa, 2, 2), _u(sa, 4, 2))
@@ -132,6 +135,17 @@ class Process(object):
             else:
                 return self.read(rec + o["patch_foreign"], 1)[0] == 0
         return False
+
+    def patcher(self):
+        """Thread id of the published batch's patching thread, 0 when
+        there is none (or the library does not say)."""
+        b = self.ptr(self.active)
+        if not b or "batch_patcher" not in self.off:
+            return 0
+        return _u(self.read(b + self.off["batch_patcher"], 4), 0, 4)
+
+    def in_stuck(self, site):
+        return self.batch_has(self.stuck, site)
 
     def in_batch(self, site):
         return self.batch_has(self.active, site) or self.batch_has(
@@ -269,6 +283,45 @@ def classify():
     return None, 0
 
 
+_restarts = getattr(gdb, "_staticcall_restarts", {})
+gdb._staticcall_restarts = _restarts
+RESTART_LIMIT = 100000
+
+
+def restart_at_site(pc):
+    """Whether a thread that trapped at PC is to run the site again, with
+    no stop and no output.  GDB has put its program counter back on the
+    int3, at the site, as it does for any breakpoint trap; a false
+    condition resumes it there, where it traps again until the batch
+    has written the site's last byte, and then runs the new instruction
+    (what the runtime's handler would have done in its place; the other
+    threads, the patching one among them, keep running meanwhile).  Not
+    for the patching thread itself (it must finish its own batch: the
+    handler's self-hit path), nor at a site of the stuck batch, whose
+    int3 stays (the handler emulates it): those get the signal, through
+    after_trap.  Bounded: a thread that keeps trapping at one site gets
+    the signal too."""
+    proc = process()
+    if proc is None or not proc.is_site(pc) or proc.in_stuck(pc):
+        return False
+    thread = gdb.selected_thread()
+    if thread is None or proc.patcher() == thread.ptid[1]:
+        return False
+    # Restarts under one batch (the published batch's address tells
+    # them apart).
+    key = (thread.ptid, pc)
+    batch = proc.ptr(proc.active)
+    last, n = _restarts.get(key, (None, 0))
+    n = n + 1 if last == batch else 1
+    if n > RESTART_LIMIT:
+        _restarts.pop(key, None)
+        return False
+    _restarts[key] = (batch, n)
+    total = gdb.convenience_variable("_staticcall_restarts") or 0
+    gdb.set_convenience_variable("_staticcall_restarts", int(total) + 1)
+    return True
+
+
 def may_be_ours_or_foreign():
     """The catchpoint's condition: whether the SIGTRAP the selected
     thread stopped with may be the runtime's or someone else's, not
@@ -286,6 +339,8 @@ def may_be_ours_or_foreign():
         pc = int(gdb.parse_and_eval("$pc"))
         gdb.execute("maintenance flush dcache", to_string=True)
         inf = gdb.selected_inferior()
+        if restart_at_site(pc):
+            return False
         for site in (pc, pc - 1):
             if bytes(inf.read_memory(site, 1))[0] == INT3:
                 return True

@@ -236,6 +236,9 @@ struct sc_debug
 	   site_orig;
   uint16_t key_var, key_name, key_kind, key_size, key_signed, key_deref,
 	   key_offset;
+  /* Added within version 1 (a reader checks SIZE): the thread id of a
+     batch's patching thread.  */
+  uint16_t batch_patcher;
 };
 
 #define SC_OFF(type, field) offsetof (struct type, field)
@@ -277,4 +280,5 @@ const struct sc_debug __static_call_debug = {
   .key_signed = SC_OFF (sc_key, is_signed),
   .key_deref = SC_OFF (sc_key, deref),
   .key_offset = SC_OFF (sc_key, offset),
+  .batch_patcher = SC_OFF (sc_batch, patcher),
 };
