@@ -92,21 +92,19 @@ sc_report_early_addresses (tree id, tree var)
       }
 }
 
-/* The attribute handler.  Errors point at the declaration.  */
-static tree
-handle_static_call_attribute (tree *node, tree name, tree args, int,
-			      bool *no_add_attrs)
+/* The checks every attribute of the plugin (static_call, static_key,
+   immediate) begins with: C, a variable, an identifier for its key.
+   Returns the key, with *LOC the declaration's location, or NULL_TREE
+   after an error.  */
+tree
+sc_attribute_key (tree decl, tree name, tree args, location_t *loc)
 {
-  tree decl = *node;
-  *no_add_attrs = true;
-
   if (!sc_language_supported)
     {
       error_at (DECL_P (decl) ? DECL_SOURCE_LOCATION (decl) : input_location,
 		"%qE attribute is supported in C only", name);
       return NULL_TREE;
     }
-
   if (!VAR_P (decl))
     {
       if (DECL_P (decl))
@@ -116,14 +114,39 @@ handle_static_call_attribute (tree *node, tree name, tree args, int,
 	error ("%qE attribute only applies to variables", name);
       return NULL_TREE;
     }
-  location_t loc = DECL_SOURCE_LOCATION (decl);
-
+  *loc = DECL_SOURCE_LOCATION (decl);
   tree key = args ? TREE_VALUE (args) : NULL_TREE;
   if (!key || TREE_CODE (key) != IDENTIFIER_NODE)
     {
-      error_at (loc, "%qE attribute argument must be an identifier", name);
+      error_at (*loc, "%qE attribute argument must be an identifier", name);
       return NULL_TREE;
     }
+  return key;
+}
+
+/* Whether the target is x86-64 LP64, the only ABI of the sites and the
+   runtime; else an error at LOC.  */
+bool
+sc_check_lp64 (tree name, location_t loc)
+{
+  if (TARGET_64BIT && !TARGET_X32)
+    return true;
+  error_at (loc, "%qE attribute needs the x86-64 LP64 ABI; it is not "
+	    "supported with %<-m32%> or %<-mx32%>", name);
+  return false;
+}
+
+/* The attribute handler.  Errors point at the declaration.  */
+static tree
+handle_static_call_attribute (tree *node, tree name, tree args, int,
+			      bool *no_add_attrs)
+{
+  tree decl = *node;
+  *no_add_attrs = true;
+  location_t loc;
+  tree key = sc_attribute_key (decl, name, args, &loc);
+  if (!key)
+    return NULL_TREE;
   bool table = TREE_CODE (TREE_TYPE (decl)) == RECORD_TYPE;
   if (table)
     {
@@ -154,12 +177,8 @@ handle_static_call_attribute (tree *node, tree name, tree args, int,
 		name, decl);
       return NULL_TREE;
     }
-  if (!TARGET_64BIT || TARGET_X32)
-    {
-      error_at (loc, "%qE attribute needs the x86-64 LP64 ABI; it is not "
-		"supported with %<-m32%> or %<-mx32%>", name);
-      return NULL_TREE;
-    }
+  if (!sc_check_lp64 (name, loc))
+    return NULL_TREE;
   if (TYPE_ATOMIC (TREE_TYPE (decl)))
     {
       /* GCC stores to an _Atomic object through its address, which the

@@ -62,6 +62,8 @@ SC_DECLARE_PASS (sites);
 extern tree sc_table_decls[SC_TABLE_DECLS];
 bool sc_is_table (const_tree var);
 bool sc_check_table_type (tree decl, tree name);
+tree sc_attribute_key (tree decl, tree name, tree args, location_t *loc);
+bool sc_check_lp64 (tree name, location_t loc);
 tree sc_ref_key (tree ref, tree *var, HOST_WIDE_INT *offset,
 		 bool *deref = NULL);
 bool sc_is_ops_pointer (const_tree var);

@@ -93,28 +93,10 @@ handle_value_attribute (tree *node, tree name, tree args, int,
   const char *key_what = kind == SC_VALUE_BRANCH ? "static key"
 						 : "immediate value key";
 
-  if (!sc_language_supported)
-    {
-      error_at (DECL_P (decl) ? DECL_SOURCE_LOCATION (decl) : input_location,
-		"%qE attribute is supported in C only", name);
-      return NULL_TREE;
-    }
-  if (!VAR_P (decl))
-    {
-      if (DECL_P (decl))
-	error_at (DECL_SOURCE_LOCATION (decl),
-		  "%qE attribute only applies to variables", name);
-      else
-	error ("%qE attribute only applies to variables", name);
-      return NULL_TREE;
-    }
-  location_t loc = DECL_SOURCE_LOCATION (decl);
-  tree key = args ? TREE_VALUE (args) : NULL_TREE;
-  if (!key || TREE_CODE (key) != IDENTIFIER_NODE)
-    {
-      error_at (loc, "%qE attribute argument must be an identifier", name);
-      return NULL_TREE;
-    }
+  location_t loc;
+  tree key = sc_attribute_key (decl, name, args, &loc);
+  if (!key)
+    return NULL_TREE;
   tree type = TREE_TYPE (decl);
   if (POINTER_TYPE_P (type))
     {
@@ -145,12 +127,8 @@ handle_value_attribute (tree *node, tree name, tree args, int,
 		TREE_STATIC (decl) ? "block-scope" : "automatic", decl, a_what);
       return NULL_TREE;
     }
-  if (!TARGET_64BIT || TARGET_X32)
-    {
-      error_at (loc, "%qE attribute needs the x86-64 LP64 ABI; it is not "
-		"supported with %<-m32%> or %<-mx32%>", name);
-      return NULL_TREE;
-    }
+  if (!sc_check_lp64 (name, loc))
+    return NULL_TREE;
   if (TYPE_ATOMIC (type))
     {
       error_at (loc, "%qE attribute on %<_Atomic%> variable %qD; the "
@@ -345,6 +323,9 @@ lower_value_store (gimple_stmt_iterator *gsi, tree var)
 	    : "immediate value", sc_value_key (var));
 }
 
+/* The runtime's atomic entries declared so far (a GC root).  */
+tree sc_runtime_atomics;
+
 /* The runtime's entry standing for the atomic builtin FNDECL on a value
    variable of SIZE bytes: same name with __static_call_ in front of
    `atomic_..._N', same type.  */
@@ -357,10 +338,16 @@ runtime_atomic_decl (tree fndecl)
   char *rt = concat ("__static_call_", name + 2, NULL);
   tree id = get_identifier (rt);
   free (rt);
+  /* One declaration per entry for the whole compilation, as for any
+     other function: not a new FUNCTION_DECL at each call.  */
+  for (tree l = sc_runtime_atomics; l; l = TREE_CHAIN (l))
+    if (DECL_NAME (TREE_VALUE (l)) == id)
+      return TREE_VALUE (l);
   tree fn = build_fn_decl (IDENTIFIER_POINTER (id), TREE_TYPE (fndecl));
   TREE_PUBLIC (fn) = 1;
   DECL_EXTERNAL (fn) = 1;
   TREE_NOTHROW (fn) = 1;
+  sc_runtime_atomics = tree_cons (NULL_TREE, fn, sc_runtime_atomics);
   return fn;
 }
 

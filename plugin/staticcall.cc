@@ -36,6 +36,7 @@ extern tree sc_update_decl;
 extern tree sc_emit_tramps;
 extern tree sc_update_value_decl;
 extern tree sc_value_vars;
+extern tree sc_runtime_atomics;
 
 static const struct ggc_root_tab sc_roots[] = {
   { &sc_lower_tramps, 1, sizeof (tree), &gt_ggc_mx_tree_node,
@@ -47,6 +48,8 @@ static const struct ggc_root_tab sc_roots[] = {
   { &sc_update_value_decl, 1, sizeof (tree), &gt_ggc_mx_tree_node,
     &gt_pch_nx_tree_node },
   { &sc_value_vars, 1, sizeof (tree), &gt_ggc_mx_tree_node,
+    &gt_pch_nx_tree_node },
+  { &sc_runtime_atomics, 1, sizeof (tree), &gt_ggc_mx_tree_node,
     &gt_pch_nx_tree_node },
   { &sc_table_decls[0], SC_TABLE_DECLS, sizeof (tree), &gt_ggc_mx_tree_node,
     &gt_pch_nx_tree_node },
