@@ -395,6 +395,16 @@ static const char sc_branch_inv_placeholder[]
   = SC_BRANCH_INV_MARK PLACEHOLDER_END;
 static const char sc_imm_placeholder[] = SC_IMM_MARK PLACEHOLDER_END;
 
+/* Append to OPS the asm operand "CONSTRAINT" (VALUE).  */
+static void
+push_asm_operand (vec<tree, va_gc> **ops, const char *constraint,
+		  tree value)
+{
+  tree c = build_string (strlen (constraint) + 1, constraint);
+  vec_safe_push (*ops, build_tree_list (build_tree_list (NULL_TREE, c),
+					value));
+}
+
 /* `x = v' with V an immediate value.  */
 static void
 lower_imm_read (gimple_stmt_iterator *gsi, tree var)
@@ -407,14 +417,8 @@ lower_imm_read (gimple_stmt_iterator *gsi, tree var)
   tree tmp = create_tmp_reg (reg_type, "sc_imm");
 
   vec<tree, va_gc> *outputs = NULL, *inputs = NULL;
-  vec_safe_push (outputs,
-		 build_tree_list (build_tree_list (NULL_TREE,
-						   build_string (3, "=r")),
-				  tmp));
-  vec_safe_push (inputs,
-		 build_tree_list (build_tree_list (NULL_TREE,
-						   build_string (2, "m")),
-				  var));
+  push_asm_operand (&outputs, "=r", tmp);
+  push_asm_operand (&inputs, "m", var);
   gasm *site = gimple_build_asm_vec (sc_imm_placeholder, inputs, outputs,
 				     NULL, NULL);
   gimple_set_location (site, loc);
@@ -615,10 +619,7 @@ lower_key_branch (basic_block bb)
   make_edge (bb, fall, EDGE_FALLTHRU);
 
   vec<tree, va_gc> *inputs = NULL, *labels = NULL;
-  vec_safe_push (inputs,
-		 build_tree_list (build_tree_list (NULL_TREE,
-						   build_string (2, "X")),
-				  build_fold_addr_expr (t.var)));
+  push_asm_operand (&inputs, "X", build_fold_addr_expr (t.var));
   vec_safe_push (labels, build_tree_list (NULL_TREE,
 					  gimple_block_label (test)));
   vec_safe_push (labels, build_tree_list (NULL_TREE,
