@@ -228,14 +228,12 @@ sc_register_value_attributes (void)
   value_key_of_name = new hash_map<tree, tree>;
 }
 
-/* Whether the address of VAR, a value variable, may be argument ARG of
-   the builtin FNDECL: only the atomic builtins that read it or that
-   sc_lower_value_builtin lowers.  */
-bool
-sc_value_allowed_address_use (tree fndecl, int arg)
+/* Whether FNDECL, a builtin, is one of the atomic builtins that store
+   (store, exchange, compare-exchange) on 1 to 8 bytes: those the
+   runtime has an entry for.  */
+static bool
+atomic_store_builtin_p (tree fndecl)
 {
-  if (arg != 0 || !fndecl || !fndecl_built_in_p (fndecl, BUILT_IN_NORMAL))
-    return false;
   switch (DECL_FUNCTION_CODE (fndecl))
     {
     case BUILT_IN_ATOMIC_STORE_1: case BUILT_IN_ATOMIC_STORE_2:
@@ -246,11 +244,27 @@ sc_value_allowed_address_use (tree fndecl, int arg)
     case BUILT_IN_ATOMIC_COMPARE_EXCHANGE_2:
     case BUILT_IN_ATOMIC_COMPARE_EXCHANGE_4:
     case BUILT_IN_ATOMIC_COMPARE_EXCHANGE_8:
+      return true;
+    default:
+      return false;
+    }
+}
+
+/* Whether the address of VAR, a value variable, may be argument ARG of
+   the builtin FNDECL: only the atomic builtins that read it or that
+   sc_lower_value_builtin lowers.  */
+bool
+sc_value_allowed_address_use (tree fndecl, int arg)
+{
+  if (arg != 0 || !fndecl || !fndecl_built_in_p (fndecl, BUILT_IN_NORMAL))
+    return false;
+  switch (DECL_FUNCTION_CODE (fndecl))
+    {
     case BUILT_IN_ATOMIC_LOAD_1: case BUILT_IN_ATOMIC_LOAD_2:
     case BUILT_IN_ATOMIC_LOAD_4: case BUILT_IN_ATOMIC_LOAD_8:
       return true;
     default:
-      return false;
+      return atomic_store_builtin_p (fndecl);
     }
 }
 
@@ -365,21 +379,9 @@ lower_value_builtin (gcall *call)
     return false;
   tree var = TREE_OPERAND (arg, 0);
   tree fndecl = gimple_call_fndecl (call);
-  switch (DECL_FUNCTION_CODE (fndecl))
-    {
-    case BUILT_IN_ATOMIC_STORE_1: case BUILT_IN_ATOMIC_STORE_2:
-    case BUILT_IN_ATOMIC_STORE_4: case BUILT_IN_ATOMIC_STORE_8:
-    case BUILT_IN_ATOMIC_EXCHANGE_1: case BUILT_IN_ATOMIC_EXCHANGE_2:
-    case BUILT_IN_ATOMIC_EXCHANGE_4: case BUILT_IN_ATOMIC_EXCHANGE_8:
-    case BUILT_IN_ATOMIC_COMPARE_EXCHANGE_1:
-    case BUILT_IN_ATOMIC_COMPARE_EXCHANGE_2:
-    case BUILT_IN_ATOMIC_COMPARE_EXCHANGE_4:
-    case BUILT_IN_ATOMIC_COMPARE_EXCHANGE_8:
-      break;
-    default:
-      /* __atomic_load_n: a read, left as it is.  */
-      return false;
-    }
+  /* __atomic_load_n is a read: left as it is.  */
+  if (!atomic_store_builtin_p (fndecl))
+    return false;
   gimple_call_set_fndecl (call, runtime_atomic_decl (fndecl));
   if (sc_verbose)
     inform (user_location (gimple_location (call)),
