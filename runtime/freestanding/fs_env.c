@@ -1,9 +1,9 @@
 /* staticcall freestanding runtime: env.h over the kernel's port
    (<static_call_port.h>): memory, warnings, the lock, writing code,
-   who patches (the CPUs' sync is fs_stub.c's, which counts them).  No near slots: a kernel's targets
-   are within rel32 reach of its sites (-mcmodel=kernel: all its text
-   is in the top 2 GiB), and a site whose target is not stays on its
-   trampoline.  */
+   who patches (the CPUs' sync is fs_stub.c's, which counts them).  No
+   near slots: a kernel's targets are within rel32 reach of its sites
+   (-mcmodel=kernel: all its text is in the top 2 GiB), and a site
+   whose target is not stays on its trampoline.  */
 
 #include "config.h"
 
