@@ -19,6 +19,10 @@
 
 #include "kernel.h"
 
+/* trap=ud's byte: D6 (SALC) is invalid in 64-bit mode on Intel and AMD
+   CPUs and in QEMU's TCG.  */
+#define KERN_UD_BYTE 0xd6
+
 #define MB_BOOT_MAGIC 0x2badb002
 #define MB_INFO_CMDLINE (1u << 2)
 
@@ -31,6 +35,21 @@ static unsigned parse_uint (const char *s)
   while (*s >= '0' && *s <= '9')
     v = v * 10 + *s++ - '0';
   return v;
+}
+
+static unsigned parse_hex (const char *s)
+{
+  unsigned v = 0;
+
+  if (s[0] == '0' && s[1] == 'x')
+    s += 2;
+  for (;; s++)
+    if (*s >= '0' && *s <= '9')
+      v = v * 16 + *s - '0';
+    else if (*s >= 'a' && *s <= 'f')
+      v = v * 16 + *s - 'a' + 10;
+    else
+      return v;
 }
 
 static int starts_with (const char *s, const char *prefix)
@@ -66,6 +85,12 @@ static void parse_cmdline (uint32_t mbi)
 	tick_us = parse_uint (s + 8);
       else if (starts_with (s, "traps="))
 	kern_traps = parse_uint (s + 6);
+      else if (starts_with (s, "trap=int3"))
+	kern_trap_byte = 0xcc;
+      else if (starts_with (s, "trap=ud"))
+	kern_trap_byte = KERN_UD_BYTE;
+      else if (starts_with (s, "trap-byte="))
+	kern_trap_byte = parse_hex (s + 10);
     }
 }
 
@@ -106,6 +131,7 @@ static const char *hypervisor (char buf[13])
 static void cpu_start (struct kern_cpu *c)
 {
   kern_idt_load ();
+  kern_wp_enable ();
   kern_apic_init ();
   c->apic_id = kern_apic_id ();
   kern_timer_start (tick_us);
@@ -178,6 +204,8 @@ void kmain (uint32_t mbi, uint32_t magic)
   if (magic != MB_BOOT_MAGIC)
     kern_panic ("not started by a multiboot loader (magic %x)", magic);
   kern_cpu_setup (0);
+  kern_protect_text ();
+  kern_wp_enable ();
   kern_idt_init ();
   parse_cmdline (mbi);
   kern_calibrate_tsc ();

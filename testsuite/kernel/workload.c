@@ -67,7 +67,7 @@ extern char kern_bp_site_end[];
 /* A call emulated as the runtime's emulate path will: push the return
    address into the gap below the interrupted stack, resume at the
    target.  */
-static int bp_hook (struct kern_regs *r, uint64_t addr)
+static int bp_hook (kern_regs *r, uint64_t addr)
 {
   if (addr != (uint64_t) kern_bp_site)
     return 0;
@@ -78,9 +78,12 @@ static int bp_hook (struct kern_regs *r, uint64_t addr)
   return 1;
 }
 
+uint8_t kern_trap_byte = 0xcc;
+
 void kern_workload_init (void)
 {
-  kern_bp_hook = bp_hook;
+  static_call_port_text_write ((void *) kern_bp_site, &kern_trap_byte, 1);
+  kern_trap_hook = bp_hook;
 }
 
 static unsigned long next_x (struct kern_cpu *c)
