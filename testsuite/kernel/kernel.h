@@ -121,8 +121,11 @@ struct kern_cpu
   volatile uint64_t sync_ack;	/* the last sync this CPU answered */
   /* Counters: each written by one context of its own CPU only.  */
   uint64_t calls, wrong;	/* the workload loop */
-  uint64_t traps, trap_wrong;	/* its breakpoint site */
   uint64_t ticks, tick_calls, tick_wrong; /* the timer handler */
+  /* Traps static_call_trap took, and how it completed them: through
+     the STI-shadow stub, by emulating a call, or otherwise (resumed at
+     the site, or a tail call's jump).  The trap handler's.  */
+  uint64_t traps, trap_stub, trap_emulated, trap_other;
   uint64_t syncs_acked;		/* the sync IPI handler */
   uint64_t rng;
 } __attribute__ ((aligned (64)));
@@ -206,7 +209,6 @@ extern unsigned kern_retargets;	/* from the command line */
 extern unsigned kern_min_ms;
 extern unsigned kern_max_ms;
 extern unsigned long kern_retargets_done;
-extern int kern_traps;
-extern uint8_t kern_trap_byte;	/* 0xcc (int3), or an invalid opcode (#UD) */		/* calls through the breakpoint site */
+extern unsigned long kern_update_errors;	/* static_call_update != 0 */
 
 #endif
