@@ -6,12 +6,7 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <stdlib.h>
-
 #include "internal.h"
-
-static __thread int last_status;
 
 /* Register the units DESCS[0..N) (NULL entries skipped) as OWNER's,
    and patch all their sites in one batch: calls, and static keys' and
@@ -26,12 +21,12 @@ register_locked (const struct sc_unit *const *descs, size_t n,
       total += descs[i]->nsites
 	       + (descs[i]->version >= SC_UNIT_ABI_VERSION_VALUES
 		  ? descs[i]->nvalue_sites : 0);
-  struct sc_site **batch = malloc (total * sizeof *batch);
+  struct sc_site **batch = sc_alloc (total * sizeof *batch);
   if (!batch && total)
     {
       sc_warn ("out of memory registering %zu call sites; they stay on "
 	       "their trampolines", total);
-      return -ENOMEM;
+      return -SC_ENOMEM;
     }
   size_t to_patch = 0;
   bool added = false;
@@ -53,7 +48,7 @@ register_locked (const struct sc_unit *const *descs, size_t n,
       if (p)
 	r = p;
     }
-  free (batch);
+  sc_free (batch);
   return r;
 }
 
@@ -100,7 +95,7 @@ unregister_locked (const void *owner)
   size_t n = sc_registry_owner_sites (owner, &sites);
   if (n && sc_patching_locked () == SC_PATCH_YES)
     sc_park_sites (sites, n);
-  free (sites);
+  sc_free (sites);
   sc_registry_remove (owner);
 }
 
@@ -157,7 +152,7 @@ __static_call_update (void *var, void *fn)
      pointer: one batch.  */
   status = sc_retarget_pointer_locked (p);
   sc_unlock ();
-  last_status = status;
+  *sc_status_slot () = status;
 }
 
 /* `var = value' on a static key or an immediate value in code built
@@ -172,17 +167,17 @@ __static_call_update_value (void *var, uint64_t value, unsigned size)
      value from here on; then every site of its key, in one batch.  */
   int status = sc_store_value_locked (var, value, size);
   sc_unlock ();
-  last_status = status;
+  *sc_status_slot () = status;
 }
 
 int
 __static_call_last_status (void)
 {
-  return last_status;
+  return *sc_status_slot ();
 }
 
 void
 __static_call_clear_status (void)
 {
-  last_status = 0;
+  *sc_status_slot () = 0;
 }

@@ -1,22 +1,32 @@
 /* staticcall runtime: internal declarations.
 
    The files, each calling only files below it (tools/runtime-layers.sh
-   checks it; the manual's "Runtime internals" draws it):
+   checks it; the manual's "Runtime internals" draws it).  The core,
+   built into both libraries, knows nothing of POSIX and reaches its
+   environment through env.h only:
 
    entry_points.c  the entry points of the generated code: register and
 		   unregister an object's units, update a key
+   stores.c        the stores that are not a plain `p = v'
    introspect.c    static_call_get_stats, static_call_for_each_site;
 		   __static_call_debug, what a debugger reads
-   process.c       the global lock; start-up; fork and exit
    registry.c      keys, units and sites, and the objects they are of
    patch.c         one batch: the breakpoint protocol over many sites;
 		   owns every batch, the stuck one included
+   trap.c          the trap handler's decisions: the patch for a
+		   trapping address, and how its call completes
+		   (self-hit, emulate, stub, a value site), on a
+		   register view of any environment's frame
    site_insn.c     the instruction a site holds, and its route to a
 		   target (direct, near slot, trampoline); the form of
 		   a value site (static key, immediate value) for its
 		   key's value
-   trap.c          the SIGTRAP handler: completes calls that hit a site
-		   under patch (self-hit, emulate, stub); its path
+   base.c          the counters, the sort, string copies
+
+   The userspace environment (libstaticcall.so):
+
+   process.c       the global lock; start-up; fork and exit
+   trap_signal.c   the SIGTRAP handler around trap.c; its install
    stub_area.c     per-hit stubs for the STI-shadow (rseq) handler path
    rseq_abort.S    the stubs' rseq abort handler and its counter
    near_slots.c    slots near the sites for targets beyond rel32 reach
@@ -25,7 +35,15 @@
    sync_cores.c    membarrier: serialise every core of the process
    sigmask_guard.c keeps SIGTRAP deliverable (interposes mask setters)
    config.c        environment variables, read once
-   util.c          warnings, the thread id, the counters  */
+   util.c          memory, warnings, the thread id, the slow path's
+		   sleep
+
+   The freestanding environment (libstaticcall-freestanding.a, over
+   <static_call_port.h>):
+
+   freestanding/fs_entry.c  static_call_init, static_call_trap
+   freestanding/fs_stub.c   the per-CPU STI-shadow stubs
+   freestanding/fs_env.c    the rest of env.h over the port  */
 
 #ifndef SC_INTERNAL_H
 #define SC_INTERNAL_H
@@ -34,8 +52,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
+#include "env.h"
 #include "unit-abi.h"
 #include "static_call.h"
 
@@ -44,6 +62,7 @@
 #define SC_SITE_MAX_LEN SC_IMM_MAX_LEN
 #define SC_OP_CALL 0xe8
 #define SC_OP_JMP 0xe9
+/* A debugger's breakpoint; the runtime's own is SC_TRAP_BYTE (env.h).  */
 #define SC_OP_INT3 0xcc
 /* The first bytes of the two other 5-byte instructions a site may
    hold (site_insn.c): nopl 0(%rax,%rax) and cs cs cs xor %eax, %eax.  */
@@ -241,87 +260,61 @@ struct sc_batch
 {
   struct sc_patch *p;	/* sorted by addr */
   size_t n;
-  pid_t patcher;	/* thread id of the patching thread */
-  pid_t pid;		/* process that made the batch */
+  int32_t patcher;	/* who patches: the thread id of the patching
+			   thread, or the CPU (sc_batch_owner) */
+  int32_t pid;		/* process that made the batch (0 in a
+			   kernel) */
 };
 
-/* util.c */
-sc_hidden void sc_warn (const char *fmt, ...)
-  __attribute__ ((format (printf, 1, 2)));
-sc_hidden void sc_warn_set_quiet (bool);
-sc_hidden pid_t sc_gettid (void);
-sc_hidden void sc_gettid_after_fork (void);
+/* The interrupted context as the trap handler sees it, in any
+   environment's frame: R[INDEX[N]] is the 64-bit register N (0 %rax,
+   1 %rcx ... 4 %rsp ... 15 %r15), R[INDEX[SC_REG_RIP]] the instruction
+   pointer, R[INDEX[SC_REG_FLAGS]] the flags.  CTX is the environment's
+   own frame (a ucontext, a struct static_call_regs).  */
+enum { SC_REG_RAX = 0, SC_REG_RSP = 4, SC_REG_RIP = 16, SC_REG_FLAGS = 17,
+       SC_REG_COUNT };
+struct sc_regs
+{
+  uint64_t *r;
+  const uint8_t *index;
+  void *ctx;
+};
 
-/* Counters; see struct static_call_stats.  */
+static inline uint64_t *
+sc_reg (const struct sc_regs *regs, unsigned n)
+{
+  return &regs->r[regs->index[n]];
+}
+
+/* base.c: counters; see struct static_call_stats.  */
 sc_hidden extern struct static_call_stats sc_stats;
 #define SC_COUNT(field) \
   __atomic_fetch_add (&sc_stats.field, 1, __ATOMIC_RELAXED)
 #define SC_COUNT_N(field, n) \
   __atomic_fetch_add (&sc_stats.field, (n), __ATOMIC_RELAXED)
-
-/* config.c: set by sc_config_load at start-up, read-only after.  */
-enum sc_bp_path { SC_BP_EMULATE, SC_BP_TRAMPOLINE };
-struct sc_config
-{
-  enum sc_bp_path bp;	/* asked for; trap.c knows the one in use */
-  unsigned slowpath_us;
-  const char *writer;	/* NULL: automatic */
-  bool perf_map;	/* name generated code in /tmp/perf-PID.map */
-};
-sc_hidden extern const struct sc_config *const sc_config;
-sc_hidden void sc_config_load (void);
-
-/* perf_map.c */
-sc_hidden void sc_perf_map_init (void);
-sc_hidden void sc_perf_map_after_fork (void);
-sc_hidden void sc_perf_map_add (const void *start, size_t size,
-				const char *what, const char *key,
-				const void *site);
-
-/* sigmask_guard.c */
-sc_hidden void sc_warn_if_guard_bypassed (void);
-
-/* sync_cores.c */
-sc_hidden int sc_sync_init (void);
-sc_hidden void sc_sync_cores (void);
-sc_hidden bool sc_rseq_fence_init (void);
-sc_hidden void sc_rseq_fence (void);
-sc_hidden void sc_sync_after_fork (void);
-
-/* text_writer.c */
-sc_hidden int sc_writer_init (void);
-sc_hidden int sc_writer_begin (const struct sc_batch *);
-sc_hidden int sc_text_write (void *addr, const void *src, size_t len);
-sc_hidden void sc_writer_end (const struct sc_batch *);
-sc_hidden int sc_writer_after_fork (void);
-
-/* near_slots.c */
-sc_hidden void *sc_slot_for (struct sc_site *, void *target);
-sc_hidden bool sc_is_slot (const struct sc_unit_state *, const void *addr);
-sc_hidden const void *sc_slot_target (const struct sc_unit_state *,
-				      const void *addr);
-sc_hidden void sc_slots_release (struct sc_unit_state *);
-sc_hidden void sc_slots_after_fork (void);
-/* Offsets in an area of: rx, page (size_t), used (unsigned).  */
-sc_hidden extern const uint16_t sc_slot_area_layout[3];
-
-/* stub_area.c */
-sc_hidden bool sc_stubs_init (void);
-sc_hidden void sc_stubs_reset (void);
-sc_hidden bool sc_stubs_used (void);
-sc_hidden void *sc_stub_for_call (const struct sc_patch *, uint32_t *ticket);
-sc_hidden void sc_stub_enter (void *uc, void *stub, uint32_t ticket,
-			      unsigned char *site);
-sc_hidden bool sc_rseq_registered (void);
-sc_hidden bool sc_stubs_after_fork (void);
+/* Sort N elements of SIZE bytes at BASE by CMP (a merge sort, or
+   without memory for it a heapsort; no C library).  */
+sc_hidden void sc_sort (void *base, size_t n, size_t size,
+			int (*cmp) (const void *, const void *));
+sc_hidden int sc_strcmp (const char *, const char *);
+/* A copy in sc_alloc's memory, or NULL.  */
+sc_hidden char *sc_strdup (const char *);
 
 /* trap.c */
-sc_hidden int sc_trap_init (void);
-sc_hidden int sc_trap_install (void);
+/* The path in use (emulate unless the environment could set up stubs),
+   set before the first batch.  */
+sc_hidden void sc_trap_set_path (enum sc_bp_path);
+sc_hidden enum sc_bp_path sc_trap_path (void);
+/* A trap at SITE (the trapping instruction's address) in context REGS:
+   true when it was the runtime's (at a site under patch, or at one
+   finished since) and REGS now say where to resume; false for someone
+   else's.  No lock, no allocation.  */
+sc_hidden bool sc_trap_hit (struct sc_regs *regs, unsigned char *site);
 sc_hidden void sc_trap_publish (const struct sc_batch *);
 sc_hidden void sc_trap_retire (void);
 sc_hidden void sc_trap_keep (const struct sc_batch *);
-sc_hidden void sc_trap_after_fork (void);
+/* In a new process: no handler of the parent's is running here.  */
+sc_hidden void sc_trap_forget_handlers (void);
 /* The published batch and the stuck one (for __static_call_debug).  */
 sc_hidden extern const struct sc_batch *_Atomic sc_trap_active;
 sc_hidden extern const struct sc_batch *_Atomic sc_trap_stuck;
@@ -381,17 +374,53 @@ sc_hidden const struct sc_unit_state *sc_registry_units (void);
 /* The list itself (for __static_call_debug).  */
 sc_hidden extern struct sc_unit_state *sc_units;
 
-/* process.c */
-enum sc_patching
-{
-  SC_PATCH_YES,
-  SC_PATCH_NO,			/* the process cannot write code */
-  SC_PATCH_NOT_IN_CHILD		/* nor this child of fork, which says so */
-};
-sc_hidden void sc_lock (void);
-sc_hidden void sc_unlock (void);
-sc_hidden void sc_init_locked (void);
-sc_hidden enum sc_patching sc_patching_locked (void);
-sc_hidden bool sc_exiting_locked (void);
+#ifndef SC_FREESTANDING
+/* The userspace environment's own files.  */
+#include <sys/types.h>
+
+/* util.c */
+sc_hidden void sc_warn_set_quiet (bool);
+sc_hidden pid_t sc_gettid (void);
+sc_hidden void sc_gettid_after_fork (void);
+
+/* config.c: set by sc_config_load at start-up, read-only after.  */
+sc_hidden void sc_config_load (void);
+
+/* perf_map.c */
+sc_hidden void sc_perf_map_init (void);
+sc_hidden void sc_perf_map_after_fork (void);
+sc_hidden void sc_perf_map_add (const void *start, size_t size,
+				const char *what, const char *key,
+				const void *site);
+
+/* sigmask_guard.c */
+sc_hidden void sc_warn_if_guard_bypassed (void);
+
+/* sync_cores.c */
+sc_hidden int sc_sync_init (void);
+sc_hidden bool sc_rseq_fence_init (void);
+sc_hidden void sc_rseq_fence (void);
+sc_hidden void sc_sync_after_fork (void);
+
+/* text_writer.c */
+sc_hidden int sc_writer_init (void);
+sc_hidden int sc_writer_after_fork (void);
+
+/* near_slots.c */
+sc_hidden void sc_slots_after_fork (void);
+
+/* stub_area.c */
+sc_hidden bool sc_stubs_init (void);
+sc_hidden bool sc_stubs_used (void);
+sc_hidden void *sc_stub_for_call (const struct sc_patch *, uint32_t *ticket);
+sc_hidden void sc_stub_enter (void *uc, void *stub, uint32_t ticket,
+			      unsigned char *site);
+sc_hidden bool sc_rseq_registered (void);
+sc_hidden bool sc_stubs_after_fork (void);
+
+/* trap_signal.c */
+sc_hidden int sc_trap_init (void);
+sc_hidden void sc_trap_after_fork (void);
+#endif /* !SC_FREESTANDING */
 
 #endif /* SC_INTERNAL_H */

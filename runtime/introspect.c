@@ -3,16 +3,11 @@
 
 #include "config.h"
 
-#include <stddef.h>
-#include <string.h>
-
 #include "internal.h"
 #include "../tools/x86-insn.h"
 
 /* The symbol of the first release, not the header's macro.  */
 #undef static_call_get_stats
-
-extern unsigned long __static_call_rseq_abort_count sc_hidden;
 
 static void
 read_stats (struct static_call_stats *out)
@@ -22,8 +17,7 @@ read_stats (struct static_call_stats *out)
   unsigned long *to = (unsigned long *) out;
   for (size_t i = 0; i < sizeof sc_stats / sizeof *from; i++)
     to[i] = __atomic_load_n (&from[i], __ATOMIC_RELAXED);
-  out->rseq_aborts = __atomic_load_n (&__static_call_rseq_abort_count,
-				      __ATOMIC_RELAXED);
+  out->rseq_aborts = sc_stub_aborts ();
 }
 
 /* SIZE bytes of the counters: a program built with an older header

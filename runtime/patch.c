@@ -29,12 +29,6 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
-
 #include "internal.h"
 
 /* Coalescing limits: sites at most GAP bytes apart, at most MAX bytes
@@ -59,8 +53,8 @@ keep_stuck (struct sc_batch *b)
   sc_trap_keep (b);
   if (old)
     {
-      free (old->p);
-      free (old);
+      sc_free (old->p);
+      sc_free (old);
     }
 }
 
@@ -96,7 +90,7 @@ static int
 plan_site (struct sc_site *s, bool park, struct sc_batch *b)
 {
   if (s->state != SC_SITE_MANAGED)
-    return -EBUSY;
+    return -SC_EBUSY;
 
   struct sc_patch *p = &b->p[b->n];
   unsigned char *want = p->insn;
@@ -160,7 +154,7 @@ plan_site (struct sc_site *s, bool park, struct sc_batch *b)
 		   "%s; leaving it alone",
 		   (void *) s->addr, s->key->name, now[0], now[1], now[2],
 		   now[3], now[4], len > SC_INSN_LEN ? " ..." : "", why);
-	  return -EBUSY;
+	  return -SC_EBUSY;
 	}
     }
   /* An immediate site that cannot hold its value keeps (or gets back)
@@ -209,7 +203,7 @@ overlay (unsigned char *dst, const struct sc_patch *p, int phase)
     {
     case 1:
       if (!p->under_foreign_int3)
-	dst[0] = SC_OP_INT3;
+	dst[0] = SC_TRAP_BYTE;
       break;
     case 2:
       memcpy (dst + 1, p->insn + 1, p->len - 1);
@@ -269,24 +263,8 @@ write_phase (const struct sc_batch *b, int phase)
 static void
 hold_slow_path (void)
 {
-  if (!sc_config->slowpath_us)
-    return;
-  /* Hold until an absolute deadline: a sleep restarted with its
-     remaining time never ends when the updating thread's own signal
-     handlers (a timer, a self-hit) keep interrupting it faster than
-     the time advances between them.  */
-  struct timespec until;
-  clock_gettime (CLOCK_MONOTONIC, &until);
-  until.tv_sec += sc_config->slowpath_us / 1000000;
-  until.tv_nsec += (long) (sc_config->slowpath_us % 1000000) * 1000;
-  if (until.tv_nsec >= 1000000000L)
-    {
-      until.tv_sec++;
-      until.tv_nsec -= 1000000000L;
-    }
-  while (clock_nanosleep (CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL)
-	 == EINTR)
-    ;
+  if (sc_config->slowpath_us)
+    sc_delay_us (sc_config->slowpath_us);
 }
 
 /* Retarget SITES[0..N) to their keys' current values, or with PARK to
@@ -298,9 +276,9 @@ patch_sites (struct sc_site **sites, size_t n, bool park)
   /* Sites a failed batch left with its int3 are taken in again.  */
   const struct sc_batch *left = stuck;
   size_t n_left = left ? left->n : 0;
-  struct sc_batch b = { .p = malloc ((n + n_left) * sizeof *b.p), .n = 0 };
+  struct sc_batch b = { .p = sc_alloc ((n + n_left) * sizeof *b.p), .n = 0 };
   if (!b.p && n + n_left)
-    return -ENOMEM;
+    return -SC_ENOMEM;
   int status = 0;
   for (size_t i = 0; i < n + n_left; i++)
     {
@@ -314,31 +292,30 @@ patch_sites (struct sc_site **sites, size_t n, bool park)
     }
   if (b.n == 0)
     {
-      free (b.p);
+      sc_free (b.p);
       keep_stuck (NULL);
       return status;
     }
   /* One key's sites are kept sorted (registry.c), so a batch usually
-     is: sort only when not, since qsort of a large batch costs more
+     is: sort only when not, since sorting a large batch costs more
      than the rest of the update (10000 sites: 1.6 ms against 0.15).  */
   bool sorted = true;
   for (size_t i = 1; i < b.n && sorted; i++)
     sorted = b.p[i - 1].addr <= b.p[i].addr;
   if (!sorted)
-    qsort (b.p, b.n, sizeof *b.p, compare_patches);
+    sc_sort (b.p, b.n, sizeof *b.p, compare_patches);
   /* A stuck site may also be one of SITES: plan it once.  */
   size_t kept = 1;
   for (size_t i = 1; i < b.n; i++)
     if (b.p[i].addr != b.p[kept - 1].addr)
       b.p[kept++] = b.p[i];
   b.n = kept;
-  b.patcher = sc_gettid ();
-  b.pid = getpid ();
+  sc_batch_owner (&b);
 
   int r = sc_writer_begin (&b);
   if (r)
     {
-      free (b.p);
+      sc_free (b.p);
       return r;
     }
   sc_trap_install ();
@@ -360,12 +337,12 @@ patch_sites (struct sc_site **sites, size_t n, bool park)
 	 them as its own, not as a debugger's), and the batch stays known
 	 to the handler, which completes the calls of its sites, until a
 	 later batch rewrites them.  */
-      struct sc_batch *keep = malloc (sizeof *keep);
+      struct sc_batch *keep = sc_alloc (sizeof *keep);
       for (size_t i = 0; i < b.n; i++)
 	memcpy (b.p[i].site->cur, b.p[i].addr, b.p[i].len);
       sc_warn ("writing code failed (%s) while retargeting %zu sites; "
 	       "calls through them go through the breakpoint handler until "
-	       "an update can write them", strerror (-r), b.n);
+	       "an update can write them", sc_strerror (-r), b.n);
       if (keep)
 	{
 	  *keep = b;
@@ -374,7 +351,7 @@ patch_sites (struct sc_site **sites, size_t n, bool park)
       sc_trap_retire ();
       sc_writer_end (&b);
       if (!keep)
-	free (b.p);
+	sc_free (b.p);
       return r;
     }
   sc_trap_retire ();
@@ -396,7 +373,7 @@ patch_sites (struct sc_site **sites, size_t n, bool park)
     SC_COUNT_N (branch_sites_patched, nbranch);
   if (nimm)
     SC_COUNT_N (imm_sites_patched, nimm);
-  free (b.p);
+  sc_free (b.p);
   return status;
 }
 
@@ -426,11 +403,11 @@ sc_patch_keys (struct sc_key **keys, size_t n)
   size_t total = 0;
   for (size_t i = 0; i < n; i++)
     total += keys[i]->nsites;
-  struct sc_site **all = malloc (total * sizeof *all);
+  struct sc_site **all = sc_alloc (total * sizeof *all);
   if (!all && total)
     {
       sc_warn ("out of memory retargeting %zu call sites", total);
-      return -ENOMEM;
+      return -SC_ENOMEM;
     }
   size_t at = 0;
   for (size_t i = 0; i < n; i++)
@@ -439,6 +416,6 @@ sc_patch_keys (struct sc_key **keys, size_t n)
       at += keys[i]->nsites;
     }
   int r = sc_patch_sites (all, total);
-  free (all);
+  sc_free (all);
   return r;
 }

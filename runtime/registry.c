@@ -13,10 +13,6 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "internal.h"
 #include "../tools/x86-insn.h"
 
@@ -54,9 +50,9 @@ sc_registry_object_get (const void *id)
 	o->ctors++;
 	return 1;
       }
-  struct sc_object *o = malloc (sizeof *o);
+  struct sc_object *o = sc_alloc (sizeof *o);
   if (!o)
-    return -ENOMEM;
+    return -SC_ENOMEM;
   o->id = id;
   o->ctors = 1;
   o->next = objects;
@@ -76,7 +72,7 @@ sc_registry_object_put (const void *id)
   if (!o || --o->ctors)
     return false;
   *pp = o->next;
-  free (o);
+  sc_free (o);
   return true;
 }
 
@@ -151,7 +147,7 @@ check_new_key (const struct sc_key *k)
     return;
   for (struct sc_key *o = name_table[name_bucket (k->name)]; o;
        o = o->next_name)
-    if (o != k && !strcmp (o->name, k->name))
+    if (o != k && !sc_strcmp (o->name, k->name))
       sc_warn ("static call key '%s' names two pointers, %p and %p",
 	       k->name, (void *) o->var, (void *) k->var);
 }
@@ -176,7 +172,7 @@ get_key (const struct sc_key_record *rec)
 			       record_offset (rec));
   if (k)
     {
-      if (strcmp (k->name, rec->name))
+      if (sc_strcmp (k->name, rec->name))
 	sc_warn ("pointer %p is static call key '%s' in one object and "
 		 "'%s' in another", (void *) k->var, k->name, rec->name);
       /* Its sites would read the variable with another size: none of
@@ -199,12 +195,12 @@ get_key (const struct sc_key_record *rec)
 	       "sites alone", rec->name, size);
       return NULL;
     }
-  k = calloc (1, sizeof *k);
+  k = sc_zalloc (sizeof *k);
   /* A copy: the object that named the key may be unloaded first.  */
-  char *name = k ? strdup (rec->name) : NULL;
+  char *name = k ? sc_strdup (rec->name) : NULL;
   if (!name)
     {
-      free (k);
+      sc_free (k);
       return NULL;
     }
   k->var = rec->var;
@@ -249,9 +245,9 @@ drop_key (struct sc_key *k)
 	pp = &(*pp)->next_unsorted;
       *pp = k->next_unsorted;
     }
-  free (k->sites);
-  free ((char *) k->name);
-  free (k);
+  sc_free (k->sites);
+  sc_free ((char *) k->name);
+  sc_free (k);
 }
 
 static int
@@ -260,9 +256,10 @@ add_site_to_key (struct sc_key *k, struct sc_site *s)
   if (k->nsites == k->cap)
     {
       size_t cap = k->cap ? 2 * k->cap : 8;
-      struct sc_site **v = realloc (k->sites, cap * sizeof *v);
+      struct sc_site **v = sc_realloc (k->sites, k->cap * sizeof *v,
+					 cap * sizeof *v);
       if (!v)
-	return -ENOMEM;
+	return -SC_ENOMEM;
       k->sites = v;
       k->cap = cap;
     }
@@ -414,20 +411,20 @@ sc_registry_add_unit (const struct sc_unit *desc, const void *owner,
       sc_warn ("object built for site table version %u, runtime knows "
 	       "%u to %u; its static calls stay on their trampolines",
 	       desc->version, SC_UNIT_ABI_VERSION_MIN, SC_UNIT_ABI_VERSION);
-      return -EINVAL;
+      return -SC_EINVAL;
     }
   uint32_t nvalue = desc->version >= SC_UNIT_ABI_VERSION_VALUES
 		    ? desc->nvalue_sites : 0;
   size_t nall = (size_t) desc->nsites + nvalue;
-  struct sc_unit_state *u = calloc (1, sizeof *u);
-  struct sc_site *sites = calloc (nall, sizeof *sites);
+  struct sc_unit_state *u = sc_zalloc (sizeof *u);
+  struct sc_site *sites = sc_zalloc (nall * sizeof *sites);
   if (!u || (nall && !sites))
     {
-      free (u);
-      free (sites);
+      sc_free (u);
+      sc_free (sites);
       sc_warn ("out of memory registering %u call sites; they stay on "
 	       "their trampolines", desc->nsites);
-      return -ENOMEM;
+      return -SC_ENOMEM;
     }
   u->desc = desc;
   u->owner = owner;
@@ -480,7 +477,7 @@ sc_registry_sort_keys (void)
 {
   for (struct sc_key *k = unsorted_keys; k; k = k->next_unsorted)
     {
-      qsort (k->sites, k->nsites, sizeof *k->sites, compare_site_addr);
+      sc_sort (k->sites, k->nsites, sizeof *k->sites, compare_site_addr);
       k->unsorted = false;
     }
   unsorted_keys = NULL;
@@ -531,8 +528,8 @@ sc_registry_remove (const void *owner)
       struct sc_unit_state *u = gone;
       gone = u->next;
       sc_slots_release (u);
-      free (u->sites);
-      free (u);
+      sc_free (u->sites);
+      sc_free (u);
     }
 }
 
@@ -546,7 +543,7 @@ sc_registry_owner_sites (const void *owner, struct sc_site ***out)
   for (const struct sc_unit_state *u = sc_units; u; u = u->next)
     if (u->owner == owner)
       n += u->nsites;
-  *out = n ? malloc (n * sizeof **out) : NULL;
+  *out = n ? sc_alloc (n * sizeof **out) : NULL;
   if (!*out)
     return 0;
   size_t k = 0;

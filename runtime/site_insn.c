@@ -22,8 +22,6 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include "internal.h"
 #include "../tools/x86-insn.h"
 

@@ -26,11 +26,6 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <stdbool.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "internal.h"
 
 static int
@@ -54,7 +49,7 @@ retarget_locked (struct sc_key **keys, size_t n)
       sc_warn ("in this child of fork the runtime cannot write code: "
 	       "sites of key '%s' may still call the old target",
 	       keys[0]->name);
-      return -EPERM;
+      return -SC_EPERM;
     }
   if (can != SC_PATCH_YES)
     return 0;
@@ -96,15 +91,15 @@ store_range (void *dst, const unsigned char *bytes, size_t n)
   size_t nkeys = sc_registry_keys_in (lo, lo + n, NULL, 0);
   if (nkeys)
     {
-      struct sc_key **keys = malloc (nkeys * sizeof *keys);
+      struct sc_key **keys = sc_alloc (nkeys * sizeof *keys);
       if (keys)
 	{
 	  sc_registry_keys_in (lo, lo + n, keys, nkeys);
 	  /* Sites of keys in address order make a batch of sites in
 	     address order more often: no sort in patch.c.  */
-	  qsort (keys, nkeys, sizeof *keys, compare_keys);
+	  sc_sort (keys, nkeys, sizeof *keys, compare_keys);
 	  retarget_locked (keys, nkeys);
-	  free (keys);
+	  sc_free (keys);
 	}
       else
 	{
@@ -126,7 +121,7 @@ void *
 __static_call_update_range (void *dst, const void *src, size_t n)
 {
   unsigned char local[STACK_COPY];
-  unsigned char *copy = n <= sizeof local ? local : malloc (n);
+  unsigned char *copy = n <= sizeof local ? local : sc_alloc (n);
   if (!copy)
     {
       /* Still the store the program asked for, key by key.  */
@@ -144,7 +139,7 @@ __static_call_update_range (void *dst, const void *src, size_t n)
   memcpy (copy, src, n);
   store_range (dst, copy, n);
   if (copy != local)
-    free (copy);
+    sc_free (copy);
   return dst;
 }
 
@@ -178,7 +173,7 @@ sc_retarget_pointer_locked (void *p)
   struct sc_key *local[64];
   struct sc_key **keys = local;
   size_t n = sc_registry_keys_of (p, local, 64);
-  if (n > 64 && !(keys = malloc (n * sizeof *keys)))
+  if (n > 64 && !(keys = sc_alloc (n * sizeof *keys)))
     {
       sc_warn ("out of memory retargeting the %zu keys of %p; the first "
 	       "64 are", n, p);
@@ -189,7 +184,7 @@ sc_retarget_pointer_locked (void *p)
     sc_registry_keys_of (p, keys, n);
   int status = retarget_locked (keys, n);
   if (keys != local)
-    free (keys);
+    sc_free (keys);
   return status;
 }
 
@@ -356,7 +351,7 @@ void
 __static_call_update_members (void *const *pairs, size_t n)
 {
   struct sc_key *local[32];
-  struct sc_key **keys = n <= 32 ? local : malloc (n * sizeof *keys);
+  struct sc_key **keys = n <= 32 ? local : sc_alloc (n * sizeof *keys);
   sc_lock ();
   sc_init_locked ();
   SC_COUNT (updates);
@@ -383,10 +378,10 @@ __static_call_update_members (void *const *pairs, size_t n)
     }
   if (keys)
     {
-      qsort (keys, nkeys, sizeof *keys, compare_keys);
+      sc_sort (keys, nkeys, sizeof *keys, compare_keys);
       retarget_locked (keys, nkeys);
     }
   sc_unlock ();
   if (keys != local)
-    free (keys);
+    sc_free (keys);
 }

@@ -340,3 +340,39 @@ __static_call_debug_park (int on)
   __atomic_store_n (&rw[0], on ? 1 : 0, __ATOMIC_RELEASE);
   return 0;
 }
+
+/* The stub path of trap.c's handler: a call at P sent to a stub.  A
+   thread without an rseq registration would never be moved out of a
+   stub, so it could still be inside one when the stub is reused: it
+   emulates; so does a child of fork mid-batch (the area is the
+   parent's).  */
+bool
+sc_stub_call (struct sc_regs *regs, const struct sc_batch *b,
+	      const struct sc_patch *p)
+{
+  if (!sc_rseq_registered () || getpid () != b->pid)
+    return false;
+  uint32_t ticket;
+  void *stub = sc_stub_for_call (p, &ticket);
+  if (!stub)
+    return false;
+  sc_stub_enter (regs->ctx, stub, ticket, p->addr);
+  return true;
+}
+
+/* After a batch's retirement: no thread may be left inside one of its
+   stubs.  */
+void
+sc_stubs_retire (void)
+{
+  if (sc_stubs_used ())
+    sc_rseq_fence ();
+}
+
+extern unsigned long __static_call_rseq_abort_count sc_hidden;
+
+unsigned long
+sc_stub_aborts (void)
+{
+  return __atomic_load_n (&__static_call_rseq_abort_count, __ATOMIC_RELAXED);
+}
