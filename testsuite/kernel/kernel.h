@@ -126,6 +126,10 @@ struct kern_cpu
      the STI-shadow stub, by emulating a call, or otherwise (resumed at
      the site, or a tail call's jump).  The trap handler's.  */
   uint64_t traps, trap_stub, trap_emulated, trap_other;
+  /* Traps resumed at a site that memory shows finished, and those of
+     them at the same site as the CPU's previous trap (workload.c's
+     drop_stale_code): the trap handler's.  */
+  uint64_t trap_refetch, trap_stale_code, last_refetch, last_writes;
   uint64_t syncs_acked;		/* the sync IPI handler */
   uint64_t rng;
 } __attribute__ ((aligned (64)));
@@ -177,7 +181,7 @@ extern int (*kern_trap_hook) (kern_regs *r, uint64_t addr);
 
 void kern_protect_text (void);	/* once, on the BSP, before the APs */
 void kern_wp_enable (void);	/* on every CPU */
-extern unsigned long kern_text_writes;
+extern volatile unsigned long kern_text_writes;
 extern size_t kern_arena_peak;
 
 /* ---- the local APIC (apic.c) -------------------------------------- */
@@ -210,5 +214,6 @@ extern unsigned kern_min_ms;
 extern unsigned kern_max_ms;
 extern unsigned long kern_retargets_done;
 extern unsigned long kern_update_errors;	/* static_call_update != 0 */
+extern uint8_t kern_trap_byte;	/* static_call_config.trap_byte */
 
 #endif

@@ -177,10 +177,11 @@ static int report (unsigned online, uint64_t ms)
 
       kern_printf ("cpu %u: apic %u calls %lu wrong %lu ticks %lu "
 		   "tick-calls %lu tick-wrong %lu traps %lu stub %lu "
-		   "emulated %lu other %lu syncs-acked %lu\n", i, c->apic_id,
-		   c->calls, c->wrong, c->ticks, c->tick_calls, c->tick_wrong,
-		   c->traps, c->trap_stub, c->trap_emulated, c->trap_other,
-		   c->syncs_acked);
+		   "emulated %lu other %lu refetch %lu stale-code %lu "
+		   "syncs-acked %lu\n", i, c->apic_id, c->calls, c->wrong,
+		   c->ticks, c->tick_calls, c->tick_wrong, c->traps,
+		   c->trap_stub, c->trap_emulated, c->trap_other,
+		   c->trap_refetch, c->trap_stale_code, c->syncs_acked);
       if (c->wrong || c->tick_wrong)
 	{
 	  kern_printf ("kernel: CPU %u got wrong results\n", i);
@@ -258,6 +259,7 @@ void kmain (uint32_t mbi, uint32_t magic)
   kern_printf ("kernel: path %s, slowpath_us %u, trap byte %x\n",
 	       sc_config.path == STATIC_CALL_PATH_STI_STUB ? "sti" : "emulate",
 	       sc_config.slowpath_us, sc_config.trap_byte);
+  kern_trap_byte = sc_config.trap_byte ? sc_config.trap_byte : 0xcc;
   if (static_call_init (&sc_config) != 0)
     kern_panic ("static_call_init failed");
   run_constructors ();

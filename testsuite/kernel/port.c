@@ -87,7 +87,7 @@ void kern_wp_enable (void)
 
 /* ---- the port ------------------------------------------------------ */
 
-unsigned long kern_text_writes;
+volatile unsigned long kern_text_writes;
 
 int static_call_port_text_write (void *dst, const void *src, size_t len)
 {
@@ -99,12 +99,14 @@ int static_call_port_text_write (void *dst, const void *src, size_t len)
   /* Only this CPU may write read-only pages meanwhile, and nothing
      else runs on it: interrupts are off.  Byte stores, in order: the
      protocol's one-byte writes are single stores.  */
+  /* Counted before the bytes land: a CPU that traps at a byte this
+     writes sees the count moved (workload.c's stale-code check).  */
+  __atomic_add_fetch (&kern_text_writes, 1, __ATOMIC_SEQ_CST);
   write_cr0 (cr0 & ~CR0_WP);
   for (size_t i = 0; i < len; i++)
     d[i] = s[i];
   write_cr0 (cr0);
   irq_restore (flags);
-  kern_text_writes++;
   return 0;
 }
 
@@ -143,33 +145,63 @@ void static_call_port_unlock (void)
   __atomic_store_n (&port_lock, 0, __ATOMIC_RELEASE);
 }
 
-/* A bump allocator: registration and updates allocate little, and this
-   kernel never gives memory back.  */
+/* A bump allocator from a static arena, with the blocks given back
+   kept on a list for the next request of the same rounded size: each
+   update allocates its batch and frees it, so a pure bump allocator
+   would run out after some thousand updates.  A block's size is in
+   the 16 bytes before it.  Called with the runtime's lock held, or at
+   start-up, never from an interrupt handler; its own lock anyway, as
+   the contract does not promise the first.  */
 #define ARENA_SIZE (256 << 10)
 static char arena[ARENA_SIZE] __attribute__ ((aligned (64)));
 static size_t arena_used;
 size_t kern_arena_peak;
 
+struct free_block
+{
+  size_t size;
+  struct free_block *next;
+};
+static struct free_block *free_list;
+static volatile int alloc_lock;
+
 void *static_call_port_alloc (size_t size)
 {
-  size_t at, end;
+  struct free_block **pp, *b = NULL;
 
   size = (size + 15) & ~(size_t) 15;
-  at = __atomic_load_n (&arena_used, __ATOMIC_RELAXED);
-  do
+  while (__atomic_exchange_n (&alloc_lock, 1, __ATOMIC_ACQUIRE))
+    cpu_relax ();
+  for (pp = &free_list; *pp; pp = &(*pp)->next)
+    if ((*pp)->size == size)
+      {
+	b = *pp;
+	*pp = b->next;
+	break;
+      }
+  if (!b && arena_used + 16 + size <= ARENA_SIZE)
     {
-      end = at + size;
-      if (end > ARENA_SIZE || end < at)
-	return NULL;
+      b = (struct free_block *) (arena + arena_used);
+      b->size = size;
+      arena_used += 16 + size;
+      kern_arena_peak = arena_used;
     }
-  while (!__atomic_compare_exchange_n (&arena_used, &at, end, 0,
-				       __ATOMIC_RELAXED, __ATOMIC_RELAXED));
-  kern_arena_peak = end;
-  return arena + at;
+  __atomic_store_n (&alloc_lock, 0, __ATOMIC_RELEASE);
+  return b ? (char *) b + 16 : NULL;
 }
 
 void static_call_port_free (void *p)
 {
+  struct free_block *b;
+
+  if (!p)
+    return;
+  b = (struct free_block *) ((char *) p - 16);
+  while (__atomic_exchange_n (&alloc_lock, 1, __ATOMIC_ACQUIRE))
+    cpu_relax ();
+  b->next = free_list;
+  free_list = b;
+  __atomic_store_n (&alloc_lock, 0, __ATOMIC_RELEASE);
 }
 
 /* In .bss: inside the -2 GiB mapping (so within 2 GiB of the text),

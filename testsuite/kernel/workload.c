@@ -107,11 +107,36 @@ static __attribute__ ((noinline)) unsigned long mix_tail (unsigned long x)
 
 extern char __text_start[], __text_end[];
 
+/* Makes an emulator that caches translated code drop what it holds for
+   the byte at ADDR, without changing memory: a locked compare-exchange
+   of the byte with itself (it writes only the value it found).  QEMU's
+   multi-threaded TCG can keep the translation of an int3 that another
+   CPU overwrote while this one was translating it; the CPU then traps
+   at a site whose memory holds the finished instruction, is resumed
+   there, and traps again, for ever.  A store to the page makes TCG
+   translate it again.  On hardware, which the trap's IRET serializes,
+   this is never needed and changes nothing.  */
+static void drop_stale_code (uint64_t addr)
+{
+  uint64_t cr0;
+  uint8_t old = *(volatile uint8_t *) addr;
+
+  __asm__ volatile ("movq %%cr0, %0" : "=r" (cr0));
+  __asm__ volatile ("movq %0, %%cr0" : : "r" (cr0 & ~0x10000UL) : "memory");
+  __asm__ volatile ("lock cmpxchgb %b1, %2"
+		    : "+a" (old) : "q" (old), "m" (*(volatile uint8_t *) addr)
+		    : "memory", "cc");
+  __asm__ volatile ("movq %0, %%cr0" : : "r" (cr0) : "memory");
+}
+
 /* static_call_trap, with how it completed the call counted per CPU:
    resumed in the runtime's stub area (the STI-shadow stub), with a
    return address pushed (emulated), or elsewhere (at the site: a
-   self-hit or a site already finished).  The stub area is all that is
-   outside the kernel's text.  */
+   self-hit or a site already finished; or a tail call's jump).  The
+   stub area is all that is outside the kernel's text.  A CPU resumed
+   at a site whose memory no longer holds the trap byte (the site was
+   finished while it trapped) is counted as refetch; see
+   drop_stale_code.  */
 static int trap_hook (kern_regs *r, uint64_t addr)
 {
   struct kern_cpu *c = this_cpu ();
@@ -126,8 +151,26 @@ static int trap_hook (kern_regs *r, uint64_t addr)
     c->trap_emulated++;
   else
     c->trap_other++;
+  if (r->rip == addr && *(volatile uint8_t *) addr != kern_trap_byte)
+    {
+      /* The same site again, resumed there with its instruction
+	 finished, and no code written since: this CPU ran a
+	 translation of bytes that memory no longer holds.  */
+      uint64_t writes = __atomic_load_n (&kern_text_writes, __ATOMIC_SEQ_CST);
+
+      if (c->last_refetch == addr && c->last_writes == writes)
+	c->trap_stale_code++;
+      c->last_refetch = addr;
+      c->last_writes = writes;
+      c->trap_refetch++;
+      drop_stale_code (addr);
+    }
+  else
+    c->last_refetch = 0;
   return 1;
 }
+
+uint8_t kern_trap_byte = 0xcc;
 
 void kern_workload_init (void)
 {
