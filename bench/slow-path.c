@@ -114,7 +114,7 @@ empty_handler (int sig, siginfo_t *si, void *uc)
 }
 
 /* Median time of one int3 -> SIGTRAP -> empty handler -> return, with
-   the runtime's handler flags (runtime/trap.c), over N traps.  */
+   the runtime's handler flags (runtime/trap_signal.c), over N traps.  */
 static double
 bare_trap_ns (int n)
 {

@@ -89,7 +89,9 @@ int static_call_init (const struct static_call_config *);
    ADDR is a site under patch and REGS now say where to resume (return
    from the exception with them), 0 for a trap that is not the
    runtime's (the kernel handles it as it would without staticcall).
-   Takes no lock and allocates nothing.  */
+   Takes no lock and allocates nothing.  Not from an NMI handler's
+   trap (a site run by an NMI handler): it would share the
+   interrupted handler's stub area.  */
 int static_call_trap (struct static_call_regs *regs, uintptr_t addr);
 
 /* The counters, the site listing, static_call_update and the value
@@ -113,12 +115,16 @@ int static_call_port_text_write (void *dst, const void *src, size_t len);
 void static_call_port_sync_cpus (void);
 
 /* The runtime's one lock: registration, updates and patching.  A
-   sleeping or spinning lock; never taken from static_call_trap.  */
+   sleeping or spinning lock; never taken from static_call_trap.  Its
+   holder stays on its CPU until it unlocks (preemption off, or no
+   migration): a batch's patcher is known by its CPU, and a trap on
+   that CPU during the batch is a self-hit.  */
 void static_call_port_lock (void);
 void static_call_port_unlock (void);
 
 /* Memory at registration and update time (never from
-   static_call_trap).  NULL when there is none.  */
+   static_call_trap): the registry, each batch, a sort's scratch.  NULL
+   when there is none.  */
 void *static_call_port_alloc (size_t size);
 void static_call_port_free (void *p);
 
@@ -130,13 +136,16 @@ void static_call_port_free (void *p);
 void *static_call_port_alloc_text (size_t size);
 
 /* The index of the calling CPU, below config.ncpus: from
-   static_call_trap (interrupts disabled) and with the lock held.  */
+   static_call_trap (interrupts disabled) and with the lock held.
+   Each CPU's stub area is written only by its own handler.  */
 unsigned static_call_port_cpu (void);
 
 /* Wait about US microseconds (config.slowpath_us only).  */
 void static_call_port_delay_us (unsigned us);
 
-/* A warning, printf-style (%s %d %u %x %lu %lx %zu %p at least).  */
+/* A warning, printf-style (%s %d %u %x %lu %lx %zu %p at least, and
+   %02x: the flag 0 and a width), one line given without its newline
+   and without a prefix.  */
 void static_call_port_vwarn (const char *fmt, va_list ap);
 
 #ifdef __cplusplus

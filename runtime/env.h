@@ -117,7 +117,8 @@ void sc_relax (void) __attribute__ ((visibility ("hidden")));
 
 /* ---- Who patches: a batch's patcher, and whether the caller (the
    trap handler) is it.  */
-void sc_batch_owner (struct sc_batch *) __attribute__ ((visibility ("hidden")));
+void sc_batch_owner (struct sc_batch *)
+  __attribute__ ((visibility ("hidden")));
 bool sc_is_patcher (const struct sc_batch *)
   __attribute__ ((visibility ("hidden")));
 

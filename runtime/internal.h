@@ -280,11 +280,10 @@ struct sc_regs
   void *ctx;
 };
 
-static inline uint64_t *
-sc_reg (const struct sc_regs *regs, unsigned n)
-{
-  return &regs->r[regs->index[n]];
-}
+/* A macro, not an inline function: valgrind's suppressions
+   (valgrind.supp) name the handler's functions from the access up, and
+   an inlined frame would come first.  */
+#define sc_reg(regs, n) (&(regs)->r[(regs)->index[n]])
 
 /* base.c: counters; see struct static_call_stats.  */
 sc_hidden extern struct static_call_stats sc_stats;

@@ -4,30 +4,34 @@
    register view of their frame (struct sc_regs).
 
    A thread that executes a site while its batch is in phases 1-3 hits
-   the int3 (SC_TRAP_BYTE) and lands here with the site's address.  The handler finds the
-   site in the published batch (binary search; sites are sorted) and
-   completes the call to its new destination, by one of three paths
-   (a value site's branch or read, below, by none of them):
+   the trap byte (SC_TRAP_BYTE: int3) and lands here with the site's
+   address.  The handler finds the site in the published batch (binary
+   search; sites are sorted) and completes the call to its new
+   destination, by one of three paths (a value site's branch or read,
+   below, by none of them):
 
    self-hit   the trapping thread is the patching thread (a signal
-	      handler that ran on it called a site): write that site's
-	      final bytes now and restart the instruction (seed 001).
-	      The patcher rewrites them again later; nothing waits, so
+	      handler that ran on it called a site; in a kernel, an
+	      interrupt on the patching CPU): write that site's final
+	      bytes now and restart the instruction (seed 001).  The
+	      patcher rewrites them again later; nothing waits, so
 	      nothing deadlocks.
    emulate    (STATICCALL_BP=emulate, the default) do what the call
 	      would have done: push the return address on the
 	      interrupted stack, jump to the destination.  The kernel
 	      put the signal frame below the red zone, so the push
-	      overwrites nothing live.  A tail site (jmp) only jumps.
-	      A site whose new instruction is a NOP (a conditional site
-	      of a NULL pointer) is skipped, a `ret' (the same as a
-	      sibling call) returns, one that clears %rax (a call of
-	      static_call_return0) clears it and is skipped.
-   stub       (STATICCALL_BP=trampoline) never touch the interrupted
-	      stack: send the thread to a per-hit stub that pushes the
-	      return address and jumps, made uninterruptible by rseq
-	      (stub_area.c).  A NOP, a `ret' or a clearing of %rax is
-	      emulated: none writes the stack.
+	      overwrites nothing live (in ring 0 the #BP entry leaves a
+	      gap for it, STATIC_CALL_TRAP_GAP).  A tail site (jmp) only
+	      jumps.  A site whose new instruction is a NOP (a
+	      conditional site of a NULL pointer) is skipped, a `ret'
+	      (the same as a sibling call) returns, one that clears %rax
+	      (a call of static_call_return0) clears it and is skipped.
+   stub       (STATICCALL_BP=trampoline; STATIC_CALL_PATH_STI_STUB)
+	      never touch the interrupted stack: send the thread to a
+	      stub that pushes the return address and jumps, made
+	      uninterruptible by rseq (stub_area.c) or by the STI shadow
+	      (freestanding/fs_stub.c).  A NOP, a `ret' or a clearing of
+	      %rax is emulated: none writes the stack.
 
    A static key's branch site or an immediate value's site that a
    thread hits mid-batch is completed in the handler itself, on either

@@ -9,11 +9,15 @@
 # defines.  Prints the first cycle found, "a -> b -> ... -> a" with a
 # symbol for each step, and exits 1; exits 0 when the dependencies form
 # a DAG.  --edges also prints every dependency, "a -> b: symbol ...".
-# An object is named by its file name without the directory, libtool's
-# "libstaticcall_la-" prefix and ".o".  $NM overrides nm.
+# An object is named by its file name without the directory, the
+# "libstaticcall_la-" prefix of libtool (or the
+# "libstaticcall_freestanding_a-" of automake) and ".o".  $NM overrides
+# nm.
 #
 # Used by testsuite/staticcall.runtime/layers.exp on the objects of
-# libstaticcall.so (runtime/.libs/*.o in the build tree).
+# libstaticcall.so (runtime/.libs/*.o in the build tree) and on those
+# of libstaticcall-freestanding.a (runtime/*.o and
+# runtime/freestanding/*.o of that library), each set apart.
 
 set -eu
 nm=${NM:-nm}
@@ -32,6 +36,7 @@ trap 'rm -f "$syms"' EXIT
 for o in "$@"; do
   f=$(basename "$o" .o)
   f=${f#libstaticcall_la-}
+  f=${f#libstaticcall_freestanding_a-}
   # "U name" for a reference; "value T name" (any upper-case type but
   # U) for a global definition.
   "$nm" "$o" | awk -v f="$f" '

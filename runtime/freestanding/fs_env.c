@@ -1,9 +1,9 @@
 /* staticcall freestanding runtime: env.h over the kernel's port
    (<static_call_port.h>): memory, warnings, the lock, writing code,
-   syncing the CPUs, who patches.  No near slots: a kernel's targets
-   are within rel32 reach of its sites (-mcmodel=kernel: all its text
-   is in the top 2 GiB), and a site whose target is not stays on its
-   trampoline.  */
+   who patches (the CPUs' sync is fs_stub.c's, which counts them).  No
+   near slots: a kernel's targets are within rel32 reach of its sites
+   (-mcmodel=kernel: all its text is in the top 2 GiB), and a site
+   whose target is not stays on its trampoline.  */
 
 #include "config.h"
 
@@ -13,7 +13,6 @@ static struct sc_config config;
 const struct sc_config *const sc_config = &config;
 uint8_t sc_trap_byte = SC_OP_INT3;
 unsigned sc_fs_ncpus;
-unsigned long _Atomic sc_fs_syncs_done;
 bool sc_fs_ready;
 
 void
@@ -150,15 +149,6 @@ int
 sc_text_write (void *addr, const void *src, size_t len)
 {
   return static_call_port_text_write (addr, src, len);
-}
-
-void
-sc_sync_cores (void)
-{
-  static_call_port_sync_cpus ();
-  SC_COUNT (syncs);
-  /* After the sync has returned: fs_stub.c counts on it.  */
-  atomic_fetch_add (&sc_fs_syncs_done, 1);
 }
 
 /* The kernel's #BP entry calls static_call_trap: always installed.  */

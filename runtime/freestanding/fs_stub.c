@@ -51,6 +51,18 @@ struct stub_slot
   bool used, sti;
 };
 
+unsigned long _Atomic sc_fs_syncs_done;
+
+void
+sc_sync_cores (void)
+{
+  static_call_port_sync_cpus ();
+  SC_COUNT (syncs);
+  /* After the sync has returned: a stub handed out before the previous
+     sync returned has been left by every CPU.  */
+  atomic_fetch_add (&sc_fs_syncs_done, 1);
+}
+
 static unsigned char *areas;	/* ncpus * STUBS_PER_CPU * STUB_SIZE */
 static struct stub_slot *slots;
 static unsigned *next_slot;	/* per CPU: where to look first */
