@@ -173,7 +173,8 @@ ap_entry64:
 
 /* One 16-byte stub per vector, at isr_stubs + 16 * vector: push a zero
    where the CPU pushes no error code, push the vector, and go to
-   isr_common.  */
+   isr_common.  #BP and #UD, the traps of the static call runtime, go
+   to their own entries instead.  */
 	.text
 	.balign	16
 	.globl	isr_stubs
@@ -183,6 +184,8 @@ isr_stubs:
 	.balign	16
 	.if	vec == VEC_BP
 	jmp	isr_bp
+	.elseif	vec == VEC_UD
+	jmp	isr_ud
 	.else
 	.if	!(vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || vec == 21 || vec == 29 || vec == 30)
 	pushq	$0
@@ -193,60 +196,79 @@ isr_stubs:
 	.set	vec, vec + 1
 	.endr
 
-/* #BP: with the (zero) error code pushed, the frame is six words;
-   copy them six words down (each push copies the word five above the
-   current top: the old copy's words, top first), so the handler finds
-   BP_GAP free bytes below the interrupted stack pointer.  iretq takes
-   the stack pointer from the frame: nothing undoes the move.  */
-#if BP_GAP != 48
-# error "isr_bp moves the frame by its own size, six words"
+/* #BP and #UD (neither has an error code): push a zero one, then move
+   the six-word frame TRAP_GAP bytes down, so that the handler finds at
+   least TRAP_GAP free bytes below the interrupted stack pointer (the
+   CPU's frame starts right below it, or 8 bytes lower when it aligned
+   the stack).  The runtime's emulate path pushes a return address
+   there.  The words are copied from the lowest up, as the copy
+   overlaps the original; iretq takes the stack pointer from the frame,
+   so nothing undoes the move.  */
+#if TRAP_GAP % 16 != 0 || TRAP_GAP < 16
+# error "TRAP_GAP must keep the frame's 16-byte alignment"
 #endif
-isr_bp:
+.macro TRAP_GAP_ENTRY vector
 	pushq	$0
-	.rept	6
-	pushq	5*8(%rsp)
-	.endr
-	pushq	$VEC_BP
-	jmp	isr_common
-
-/* Saves the general registers as struct kern_regs (kernel.h) and calls
-   kern_interrupt (regs); the C code may change any field of the frame.
-   No FPU or vector state: the kernel is built -mgeneral-regs-only.  */
-isr_common:
+	subq	$TRAP_GAP, %rsp
 	pushq	%rax
-	pushq	%rbx
-	pushq	%rcx
-	pushq	%rdx
+	.set	w, 0
+	.rept	6
+	movq	8+TRAP_GAP+8*w(%rsp), %rax
+	movq	%rax, 8+8*w(%rsp)
+	.set	w, w + 1
+	.endr
+	popq	%rax
+	pushq	$\vector
+	jmp	isr_common
+.endm
+
+isr_bp:
+	TRAP_GAP_ENTRY VEC_BP
+isr_ud:
+	TRAP_GAP_ENTRY VEC_UD
+
+/* Saves the general registers in the order of struct static_call_regs
+   (Linux's pt_regs, <static_call_port.h>): the vector's word becomes
+   the rdi slot, and the error code's is orig_rax.  Calls
+   kern_interrupt (regs, vector); the C code may change any field of
+   the frame.  No FPU or vector state: the kernel is built
+   -mgeneral-regs-only.  */
+isr_common:
+	xchgq	%rdi, (%rsp)		/* rdi: the vector */
 	pushq	%rsi
-	pushq	%rdi
-	pushq	%rbp
+	pushq	%rdx
+	pushq	%rcx
+	pushq	%rax
 	pushq	%r8
 	pushq	%r9
 	pushq	%r10
 	pushq	%r11
+	pushq	%rbx
+	pushq	%rbp
 	pushq	%r12
 	pushq	%r13
 	pushq	%r14
 	pushq	%r15
 	cld
+	movq	%rdi, %rsi
 	movq	%rsp, %rdi
 	call	kern_interrupt
 	popq	%r15
 	popq	%r14
 	popq	%r13
 	popq	%r12
+	popq	%rbp
+	popq	%rbx
 	popq	%r11
 	popq	%r10
 	popq	%r9
 	popq	%r8
-	popq	%rbp
-	popq	%rdi
-	popq	%rsi
-	popq	%rdx
-	popq	%rcx
-	popq	%rbx
 	popq	%rax
-	addq	$16, %rsp		/* vector and error code */
+	popq	%rcx
+	popq	%rdx
+	popq	%rsi
+	popq	%rdi
+	addq	$8, %rsp		/* the error code */
 	iretq
 
 /* ---- the workload's breakpoint site ------------------------------- */

@@ -84,7 +84,7 @@ void kern_vprintf (const char *fmt, va_list ap)
 	pad = '0', fmt++;
       while (*fmt >= '0' && *fmt <= '9')
 	width = width * 10 + *fmt++ - '0';
-      while (*fmt == 'l')
+      while (*fmt == 'l' || *fmt == 'z')
 	longs++, fmt++;
       switch (*fmt)
 	{
@@ -102,6 +102,10 @@ void kern_vprintf (const char *fmt, va_list ap)
 	    put_num (v, *fmt == 'u' ? 10 : 16, 0, width, pad);
 	    break;
 	  }
+	case 'p':
+	  put_str ("0x");
+	  put_num ((uint64_t) va_arg (ap, void *), 16, 0, width, pad);
+	  break;
 	case 's':
 	  put_str (va_arg (ap, const char *));
 	  break;
@@ -166,4 +170,28 @@ void *memcpy (void *d, const void *s, size_t n)
   while (n--)
     *p++ = *q++;
   return d;
+}
+
+void *memmove (void *d, const void *s, size_t n)
+{
+  unsigned char *p = d;
+  const unsigned char *q = s;
+
+  if (p < q)
+    while (n--)
+      *p++ = *q++;
+  else
+    while (n--)
+      p[n] = q[n];
+  return d;
+}
+
+int memcmp (const void *a, const void *b, size_t n)
+{
+  const unsigned char *p = a, *q = b;
+
+  for (; n; n--, p++, q++)
+    if (*p != *q)
+      return *p < *q ? -1 : 1;
+  return 0;
 }

@@ -57,7 +57,7 @@ void kern_cpu_setup (unsigned index)
 
 /* ---- interrupt dispatch ------------------------------------------- */
 
-int (*kern_bp_hook) (struct kern_regs *r, uint64_t addr);
+int (*kern_trap_hook) (kern_regs *r, uint64_t addr);
 
 static const char *const exception_names[32] = {
   "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
@@ -65,25 +65,30 @@ static const char *const exception_names[32] = {
   "#MF", "#AC", "#MC", "#XM", "#VE", "#CP",
 };
 
-static void exception (struct kern_regs *r)
+static void exception (kern_regs *r, uint64_t vector)
 {
   uint64_t cr2;
-  const char *name = exception_names[r->vector];
+  const char *name = exception_names[vector];
 
   __asm__ volatile ("movq %%cr2, %0" : "=r" (cr2));
   kern_panic ("exception %s (vector %lu, error %lx) on CPU %u at rip %lx, "
-	      "rsp %lx, cr2 %lx", name ? name : "?", r->vector, r->error,
+	      "rsp %lx, cr2 %lx", name ? name : "?", vector, r->orig_rax,
 	      this_cpu ()->index, r->rip, r->rsp, cr2);
 }
 
-void kern_interrupt (struct kern_regs *r)
+void kern_interrupt (kern_regs *r, uint64_t vector)
 {
-  switch (r->vector)
+  switch (vector)
     {
     case VEC_BP:
-      /* rip is past the int3.  */
-      if (!kern_bp_hook || !kern_bp_hook (r, r->rip - 1))
-	exception (r);
+      /* A trap: rip is past the int3.  */
+      if (!kern_trap_hook || !kern_trap_hook (r, r->rip - 1))
+	exception (r, vector);
+      break;
+    case VEC_UD:
+      /* A fault: rip is the invalid instruction's.  */
+      if (!kern_trap_hook || !kern_trap_hook (r, r->rip))
+	exception (r, vector);
       break;
     case VEC_TIMER:
       kern_workload_tick (this_cpu ());
@@ -98,9 +103,9 @@ void kern_interrupt (struct kern_regs *r)
     case VEC_PIC + 15:
       break;			/* no EOI for a spurious interrupt */
     default:
-      if (r->vector < 32)
-	exception (r);
-      kern_panic ("unexpected interrupt %lu on CPU %u", r->vector,
+      if (vector < 32)
+	exception (r, vector);
+      kern_panic ("unexpected interrupt %lu on CPU %u", vector,
 		  this_cpu ()->index);
     }
 }

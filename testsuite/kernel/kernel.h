@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "layout.h"
+#include <static_call_port.h>
 
 /* ---- the CPU ------------------------------------------------------ */
 
@@ -83,16 +84,11 @@ static inline void irq_disable (void)
 
 #define MSR_GS_BASE 0xc0000101
 
-/* The registers on an interrupt, as isr_common (boot.S) saves them,
-   then the CPU's frame.  rsp and ss are those interrupted: in ring 0
-   too, as long mode always pushes them.  */
-struct kern_regs
-{
-  uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-  uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-  uint64_t vector, error;
-  uint64_t rip, cs, rflags, rsp, ss;
-};
+/* The registers on an interrupt, as isr_common (boot.S) saves them:
+   struct static_call_regs, Linux's pt_regs, whose orig_rax holds the
+   error code.  rsp and ss are those interrupted: in ring 0 too, as
+   long mode always pushes them.  */
+typedef struct static_call_regs kern_regs;
 
 /* ---- time --------------------------------------------------------- */
 
@@ -125,8 +121,15 @@ struct kern_cpu
   volatile uint64_t sync_ack;	/* the last sync this CPU answered */
   /* Counters: each written by one context of its own CPU only.  */
   uint64_t calls, wrong;	/* the workload loop */
-  uint64_t traps, trap_wrong;	/* its breakpoint site */
   uint64_t ticks, tick_calls, tick_wrong; /* the timer handler */
+  /* Traps static_call_trap took, and how it completed them: through
+     the STI-shadow stub, by emulating a call, or otherwise (resumed at
+     the site, or a tail call's jump).  The trap handler's.  */
+  uint64_t traps, trap_stub, trap_emulated, trap_other;
+  /* Traps resumed at a site that memory shows finished, and those of
+     them at the same site as the CPU's previous trap (workload.c's
+     drop_stale_code): the trap handler's.  */
+  uint64_t trap_refetch, trap_stale_code, last_refetch, last_writes;
   uint64_t syncs_acked;		/* the sync IPI handler */
   uint64_t rng;
 } __attribute__ ((aligned (64)));
@@ -157,19 +160,29 @@ void kern_panic (const char *fmt, ...);
 
 void *memset (void *s, int c, size_t n);
 void *memcpy (void *d, const void *s, size_t n);
+void *memmove (void *d, const void *s, size_t n);
+int memcmp (const void *a, const void *b, size_t n);
 
 /* ---- interrupts (cpu.c) -------------------------------------------- */
 
 void kern_idt_init (void);	/* once, on the BSP */
 void kern_idt_load (void);	/* on every CPU */
 void kern_cpu_setup (unsigned index);	/* GS base of this CPU */
-void kern_interrupt (struct kern_regs *r);
+void kern_interrupt (kern_regs *r, uint64_t vector);
 
-/* What the #BP handler does for a trap at ADDR (the int3's address):
-   returns 1 when it handled it (changed R to resume somewhere), 0 for
-   a breakpoint it does not know (a panic).  The workload's hook now;
-   the freestanding runtime's entry point later.  */
-extern int (*kern_bp_hook) (struct kern_regs *r, uint64_t addr);
+/* What the #BP and #UD handlers do for a trap at ADDR (the trapping
+   instruction's address: rip - 1 after an int3, rip for #UD): returns
+   1 when it handled it (changed R to resume somewhere), 0 for a trap
+   it does not know (a panic).  static_call_trap, or the workload's
+   own for its hand-made site.  */
+extern int (*kern_trap_hook) (kern_regs *r, uint64_t addr);
+
+/* ---- the port of the static call runtime (port.c) ------------------ */
+
+void kern_protect_text (void);	/* once, on the BSP, before the APs */
+void kern_wp_enable (void);	/* on every CPU */
+extern volatile unsigned long kern_text_writes;
+extern size_t kern_arena_peak;
 
 /* ---- the local APIC (apic.c) -------------------------------------- */
 
@@ -200,6 +213,7 @@ extern unsigned kern_retargets;	/* from the command line */
 extern unsigned kern_min_ms;
 extern unsigned kern_max_ms;
 extern unsigned long kern_retargets_done;
-extern int kern_traps;		/* calls through the breakpoint site */
+extern unsigned long kern_update_errors;	/* static_call_update != 0 */
+extern uint8_t kern_trap_byte;	/* static_call_config.trap_byte */
 
 #endif

@@ -29,15 +29,17 @@
 #define STACK_SHIFT 14		/* 16 KiB per CPU */
 #define STACK_SIZE (1 << STACK_SHIFT)
 
-/* The #BP entry moves the interrupt frame this many bytes down, so
-   that a handler can push a return address on the interrupted stack
-   (call emulation): in ring 0 the CPU pushes the frame right below the
-   interrupted stack pointer.  A multiple of 16, as the frame's
-   alignment must stay.  */
-#define BP_GAP 48
+/* The #BP and #UD entries move the interrupt frame this many bytes
+   down, so that a handler can push a return address on the
+   interrupted stack (call emulation): in ring 0 the CPU pushes the
+   frame right below the interrupted stack pointer.  A multiple of 16,
+   as the frame's alignment must stay; STATIC_CALL_TRAP_GAP of
+   <static_call_port.h> (port.c checks they agree).  */
+#define TRAP_GAP 32
 
 /* Interrupt vectors.  */
 #define VEC_BP 3
+#define VEC_UD 6
 #define VEC_TIMER 0x20
 #define VEC_PIC 0x30		/* the legacy PICs' 16, masked */
 #define VEC_SYNC 0xf0

@@ -13,16 +13,29 @@
      max-ms=N     but for at most N ms (10000): a slow machine does
                   fewer retargets, and says how many
      tick-us=N    the APIC timer's period (1000)
-     traps=0      no calls through the breakpoint site (where the
-                  hypervisor cannot run an int3 in ring 0)
+     path=emulate|sti   how the runtime completes a call that hits a
+                  site under patch (static_call_config.path; emulate)
+     slowpath_us=N      hold each batch N us with its breakpoints in
+                  place (0)
+     trap=int3|ud the runtime's breakpoint: int3 (#BP), or the invalid
+                  opcode D6 (#UD), for a hypervisor that cannot deliver
+                  a ring-0 int3 (int3)
    testsuite/staticcall.kernel/kernel.exp builds and runs it.  */
 
 #include "kernel.h"
+#include <static_call.h>
+
+/* trap=ud's byte: D6 (SALC) is invalid in 64-bit mode on Intel and AMD
+   CPUs and in QEMU's TCG.  */
+#define KERN_UD_BYTE 0xd6
 
 #define MB_BOOT_MAGIC 0x2badb002
 #define MB_INFO_CMDLINE (1u << 2)
 
 static unsigned tick_us = 1000;
+static struct static_call_config sc_config = {
+  .path = STATIC_CALL_PATH_EMULATE, .trap_byte = 0xcc
+};
 
 static unsigned parse_uint (const char *s)
 {
@@ -31,6 +44,21 @@ static unsigned parse_uint (const char *s)
   while (*s >= '0' && *s <= '9')
     v = v * 10 + *s++ - '0';
   return v;
+}
+
+static unsigned parse_hex (const char *s)
+{
+  unsigned v = 0;
+
+  if (s[0] == '0' && s[1] == 'x')
+    s += 2;
+  for (;; s++)
+    if (*s >= '0' && *s <= '9')
+      v = v * 16 + *s - '0';
+    else if (*s >= 'a' && *s <= 'f')
+      v = v * 16 + *s - 'a' + 10;
+    else
+      return v;
 }
 
 static int starts_with (const char *s, const char *prefix)
@@ -64,8 +92,18 @@ static void parse_cmdline (uint32_t mbi)
 	kern_max_ms = parse_uint (s + 7);
       else if (starts_with (s, "tick-us="))
 	tick_us = parse_uint (s + 8);
-      else if (starts_with (s, "traps="))
-	kern_traps = parse_uint (s + 6);
+      else if (starts_with (s, "path=emulate"))
+	sc_config.path = STATIC_CALL_PATH_EMULATE;
+      else if (starts_with (s, "path=sti"))
+	sc_config.path = STATIC_CALL_PATH_STI_STUB;
+      else if (starts_with (s, "slowpath_us="))
+	sc_config.slowpath_us = parse_uint (s + 12);
+      else if (starts_with (s, "trap=int3"))
+	sc_config.trap_byte = 0xcc;
+      else if (starts_with (s, "trap=ud"))
+	sc_config.trap_byte = KERN_UD_BYTE;
+      else if (starts_with (s, "trap-byte="))
+	sc_config.trap_byte = parse_hex (s + 10);
     }
 }
 
@@ -106,6 +144,7 @@ static const char *hypervisor (char buf[13])
 static void cpu_start (struct kern_cpu *c)
 {
   kern_idt_load ();
+  kern_wp_enable ();
   kern_apic_init ();
   c->apic_id = kern_apic_id ();
   kern_timer_start (tick_us);
@@ -128,25 +167,29 @@ void ap_main (unsigned index)
 
 static int report (unsigned online, uint64_t ms)
 {
+  struct static_call_stats st;
+  uint64_t stubbed_aps = 0;
   int ok = 1;
 
   for (unsigned i = 0; i < online; i++)
     {
       struct kern_cpu *c = &kern_cpus[i];
 
-      kern_printf ("cpu %u: apic %u calls %lu wrong %lu traps %lu "
-		   "trap-wrong %lu ticks %lu tick-calls %lu tick-wrong %lu "
+      kern_printf ("cpu %u: apic %u calls %lu wrong %lu ticks %lu "
+		   "tick-calls %lu tick-wrong %lu traps %lu stub %lu "
+		   "emulated %lu other %lu refetch %lu stale-code %lu "
 		   "syncs-acked %lu\n", i, c->apic_id, c->calls, c->wrong,
-		   c->traps, c->trap_wrong, c->ticks, c->tick_calls,
-		   c->tick_wrong, c->syncs_acked);
-      if (c->wrong || c->trap_wrong || c->tick_wrong)
+		   c->ticks, c->tick_calls, c->tick_wrong, c->traps,
+		   c->trap_stub, c->trap_emulated, c->trap_other,
+		   c->trap_refetch, c->trap_stale_code, c->syncs_acked);
+      if (c->wrong || c->tick_wrong)
 	{
 	  kern_printf ("kernel: CPU %u got wrong results\n", i);
 	  ok = 0;
 	}
-      if (!c->calls || (kern_traps && !c->traps) || !c->ticks)
+      if (!c->calls || !c->ticks)
 	{
-	  kern_printf ("kernel: CPU %u did not call, trap and tick\n", i);
+	  kern_printf ("kernel: CPU %u did not call and tick\n", i);
 	  ok = 0;
 	}
       if (i && !c->done)
@@ -154,16 +197,42 @@ static int report (unsigned online, uint64_t ms)
 	  kern_printf ("kernel: CPU %u did not stop\n", i);
 	  ok = 0;
 	}
+      if (i && c->trap_stub)
+	stubbed_aps++;
     }
-  kern_printf ("kernel: retargets %lu syncs %lu sync-timeouts %lu "
-	       "sync-max-us %lu sync-mean-us %lu workload-ms %lu\n",
-	       kern_retargets_done, kern_sync_stats.syncs,
+  static_call_get_stats (&st);
+  kern_printf ("kernel: stats updates %lu batches %lu sites-patched %lu "
+	       "syncs %lu bp_emulated %lu bp_stub %lu bp_self %lu "
+	       "bp_stale %lu stub_exhausted %lu conflicts %lu\n",
+	       st.updates, st.batches, st.sites_patched, st.syncs,
+	       st.bp_emulated, st.bp_stub, st.bp_self, st.bp_stale,
+	       st.stub_exhausted, st.conflicts);
+  kern_printf ("kernel: retargets %lu update-errors %lu syncs %lu "
+	       "sync-timeouts %lu sync-max-us %lu sync-mean-us %lu "
+	       "text-writes %lu arena-bytes %lu aps-stubbed %lu "
+	       "workload-ms %lu\n",
+	       kern_retargets_done, kern_update_errors, kern_sync_stats.syncs,
 	       kern_sync_stats.timeouts, kern_sync_stats.max_us,
 	       kern_sync_stats.syncs
-	       ? kern_sync_stats.total_us / kern_sync_stats.syncs : 0, ms);
-  if (kern_sync_stats.timeouts || !kern_retargets_done)
+	       ? kern_sync_stats.total_us / kern_sync_stats.syncs : 0,
+	       kern_text_writes, (unsigned long) kern_arena_peak, stubbed_aps,
+	       ms);
+  if (kern_sync_stats.timeouts || !kern_retargets_done || kern_update_errors
+      || st.conflicts)
     ok = 0;
   return ok;
+}
+
+/* The constructors of the objects built with the plugin register
+   their static call sites.  */
+static void run_constructors (void)
+{
+  extern void (*const __init_array_start[]) (void);
+  extern void (*const __init_array_end[]) (void);
+
+  for (void (*const *f) (void) = __init_array_start; f < __init_array_end;
+       f++)
+    (*f) ();
 }
 
 void kmain (uint32_t mbi, uint32_t magic)
@@ -178,11 +247,22 @@ void kmain (uint32_t mbi, uint32_t magic)
   if (magic != MB_BOOT_MAGIC)
     kern_panic ("not started by a multiboot loader (magic %x)", magic);
   kern_cpu_setup (0);
+  kern_protect_text ();
+  kern_wp_enable ();
   kern_idt_init ();
   parse_cmdline (mbi);
   kern_calibrate_tsc ();
   kern_printf ("kernel: hypervisor %s, TSC %lu MHz\n", hypervisor (hv),
 	       kern_tsc_per_us);
+  expected = qemu_cpu_count ();
+  sc_config.ncpus = expected ? expected : MAX_CPUS;
+  kern_printf ("kernel: path %s, slowpath_us %u, trap byte %x\n",
+	       sc_config.path == STATIC_CALL_PATH_STI_STUB ? "sti" : "emulate",
+	       sc_config.slowpath_us, sc_config.trap_byte);
+  kern_trap_byte = sc_config.trap_byte ? sc_config.trap_byte : 0xcc;
+  if (static_call_init (&sc_config) != 0)
+    kern_panic ("static_call_init failed");
+  run_constructors ();
   kern_workload_init ();
   kern_pic_disable ();
   kern_apic_init ();
@@ -190,8 +270,7 @@ void kmain (uint32_t mbi, uint32_t magic)
   cpu_start (c0);
   c0->online = 1;
 
-  expected = qemu_cpu_count ();
-  kern_start_aps (expected ? expected : MAX_CPUS);
+  kern_start_aps (sc_config.ncpus);
   online = kern_cpus_online;
   kern_printf ("kernel: %u CPUs up, %u expected\n", online, expected);
   if (expected && online != expected)
