@@ -174,6 +174,7 @@ struct sc_object_map
      every loaded object (a key's variable may be another's).  */
   struct sc_segment *seg;
   size_t nseg;
+  size_t nown;		/* the object's own come first: seg[0, nown) */
 };
 /* The map of the object holding ADDR.  Known, with no segment of its
    own, when no object holds it: then nothing of it is trusted.  */

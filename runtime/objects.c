@@ -101,6 +101,14 @@ sc_object_map_get (const void *addr, struct sc_object_map *m)
       m->nseg = 0;
       m->known = false;
     }
+  /* The object's own first: a site's check looks at them only.  */
+  for (size_t i = 0; i < m->nseg; i++)
+    if (m->seg[i].own)
+      {
+	struct sc_segment t = m->seg[m->nown];
+	m->seg[m->nown++] = m->seg[i];
+	m->seg[i] = t;
+      }
   Dl_info dl;
   if (w.found && dladdr (addr, &dl) && dl.dli_fname && dl.dli_fname[0])
     snprintf (m->name, sizeof m->name, "%s", dl.dli_fname);

@@ -139,7 +139,7 @@ in_segment (const void *p, uint64_t len, uint8_t need, bool own)
   uintptr_t lo = (uintptr_t) p;
   if (lo + len < lo)
     return false;
-  for (size_t i = 0; i < map.nseg; i++)
+  for (size_t i = 0; i < (own ? map.nown : map.nseg); i++)
     {
       const struct sc_segment *g = &map.seg[i];
       if ((!own || g->own) && (g->prot & need) == need && lo >= g->lo
@@ -167,7 +167,7 @@ string_in_object (const char *s)
 {
   if (!map.known)
     return s != NULL;
-  for (size_t i = 0; i < map.nseg; i++)
+  for (size_t i = 0; i < map.nown; i++)
     {
       const struct sc_segment *g = &map.seg[i];
       if (!g->own || (uintptr_t) s < g->lo || (uintptr_t) s >= g->hi)
