@@ -10,20 +10,38 @@
 
 /* Register the units DESCS[0..N) (NULL entries skipped) as OWNER's,
    and patch all their sites in one batch: calls, and static keys' and
-   immediate values' sites to their variables' current values.  */
+   immediate values' sites to their variables' current values.  Each
+   unit and each record is checked against OWNER's object first
+   (registry.c): what is refused is left as it is, with a warning, and
+   the rest is patched.  */
 static int
 register_locked (const struct sc_unit *const *descs, size_t n,
-		 const void *owner)
+		 const void *owner, const struct sc_unit *const *self)
 {
+  sc_registry_begin (owner);
+  /* The list itself must be the object's (the linker's bounds of its
+     section): else only the calling unit's own pointer is read.  */
+  if (n > 1 && !sc_registry_in_object (descs, n * sizeof *descs))
+    {
+      sc_warn ("the unit list of %s (%zu units at %p) runs outside its "
+	       "loaded segments; registering one unit of it", 
+	       sc_registry_object_name (), n, (void *) descs);
+      descs = self;
+      n = 1;
+    }
+  /* Which units passed their checks (and their sites' room).  */
+  bool *ok = sc_zalloc (n * sizeof *ok);
   size_t total = 0;
-  for (size_t i = 0; i < n; i++)
-    if (descs[i])
+  for (size_t i = 0; ok && i < n; i++)
+    if (descs[i] && (ok[i] = sc_registry_check_unit (descs[i])))
       total += descs[i]->nsites
 	       + (descs[i]->version >= SC_UNIT_ABI_VERSION_VALUES
 		  ? descs[i]->nvalue_sites : 0);
-  struct sc_site **batch = sc_alloc (total * sizeof *batch);
-  if (!batch && total)
+  struct sc_site **batch = ok ? sc_alloc (total * sizeof *batch) : NULL;
+  if (!batch && (total || !ok))
     {
+      sc_free (ok);
+      sc_registry_end ();
       sc_warn ("out of memory registering %zu call sites; they stay on "
 	       "their trampolines", total);
       return -SC_ENOMEM;
@@ -33,14 +51,21 @@ register_locked (const struct sc_unit *const *descs, size_t n,
   int r = 0;
   for (size_t i = 0; i < n; i++)
     {
-      if (!descs[i])
-	continue;
+      if (!ok[i])
+	{
+	  if (descs[i])
+	    r = -SC_EINVAL;
+	  continue;
+	}
       int got = sc_registry_add_unit (descs[i], owner, batch + to_patch);
       if (got < 0)
 	r = got;
       else
 	to_patch += got, added = true;
     }
+  to_patch = sc_registry_refuse_overlaps (batch, to_patch);
+  sc_registry_end ();
+  sc_free (ok);
   sc_registry_sort_keys ();
   if (added && sc_patching_locked () == SC_PATCH_YES)
     {
@@ -71,7 +96,7 @@ __static_call_register_object (const struct sc_unit *const *start,
   sc_init_locked ();
   int seen = sc_registry_object_get (start);
   if (seen == 0)
-    register_locked (start, stop - start, start);
+    register_locked (start, stop - start, start, self);
   else if (seen < 0)
     sc_warn ("out of memory registering an object's %zu units; their "
 	     "sites stay on their trampolines", (size_t) (stop - start));
@@ -123,7 +148,7 @@ __static_call_register_unit (const struct sc_unit *desc)
 {
   sc_lock ();
   sc_init_locked ();
-  register_locked (&desc, 1, desc);
+  register_locked (&desc, 1, desc, &desc);
   sc_unlock ();
 }
 

@@ -11,7 +11,8 @@
 		   thread id, the slow path's sleep), process.c (the
 		   lock, start-up, fork), text_writer.c, sync_cores.c,
 		   stub_area.c (rseq stubs), near_slots.c, config.c,
-		   trap_signal.c (the SIGTRAP handler, install);
+		   trap_signal.c (the SIGTRAP handler, install),
+		   objects.c (the loaded objects' segments);
      freestanding  libstaticcall-freestanding.a: freestanding/fs_env.c
 		   (all the leaves, over the static_call_port_*
 		   functions of <static_call_port.h>), fs_stub.c (the
@@ -150,6 +151,36 @@ void sc_slots_release (struct sc_unit_state *)
   __attribute__ ((visibility ("hidden")));
 /* Offsets in an area of: rx, page (size_t), used (unsigned).  */
 extern const uint16_t sc_slot_area_layout[3]
+  __attribute__ ((visibility ("hidden")));
+
+/* ---- The loaded object that registers units, to check its records
+   against (registry.c): once per registration, never per site.  */
+enum { SC_SEG_X = 1, SC_SEG_W = 2 };
+struct sc_segment
+{
+  uintptr_t lo, hi;	/* [lo, hi) as loaded */
+  uint8_t prot;		/* SC_SEG_X, SC_SEG_W */
+  bool own;		/* the registering object's */
+};
+struct sc_object_map
+{
+  /* False where the environment knows no segments (a kernel): the
+     checks that need them are not made.  */
+  bool known;
+  /* The object for messages: its file name, "the main program", or
+     empty (registry.c then says its address).  */
+  char name[160];
+  /* Every PT_LOAD segment of the object, and the writable ones of
+     every loaded object (a key's variable may be another's).  */
+  struct sc_segment *seg;
+  size_t nseg;
+  size_t nown;		/* the object's own come first: seg[0, nown) */
+};
+/* The map of the object holding ADDR.  Known, with no segment of its
+   own, when no object holds it: then nothing of it is trusted.  */
+void sc_object_map_get (const void *addr, struct sc_object_map *)
+  __attribute__ ((visibility ("hidden")));
+void sc_object_map_release (struct sc_object_map *)
   __attribute__ ((visibility ("hidden")));
 
 /* ---- The byte phase 1 writes: int3 (0xcc) in userspace; in a kernel

@@ -35,6 +35,8 @@
    sync_cores.c    membarrier: serialise every core of the process
    sigmask_guard.c keeps SIGTRAP deliverable (interposes mask setters)
    config.c        environment variables, read once
+   objects.c       the loaded objects' segments (dl_iterate_phdr), for
+		   the registry's checks of their records
    util.c          memory, warnings, the thread id, the slow path's
 		   sleep
 
@@ -358,6 +360,15 @@ sc_hidden int sc_store_value_locked (void *var, uint64_t value,
 /* registry.c */
 sc_hidden int sc_registry_object_get (const void *id);
 sc_hidden bool sc_registry_object_put (const void *id);
+/* Around one registration: the checks of its records use the map of
+   OWNER's object (env.h).  */
+sc_hidden void sc_registry_begin (const void *owner);
+sc_hidden void sc_registry_end (void);
+sc_hidden bool sc_registry_in_object (const void *p, size_t len);
+sc_hidden const char *sc_registry_object_name (void);
+sc_hidden bool sc_registry_check_unit (const struct sc_unit *);
+sc_hidden size_t sc_registry_refuse_overlaps (struct sc_site **batch,
+					      size_t n);
 sc_hidden int sc_registry_add_unit (const struct sc_unit *, const void *owner,
 				    struct sc_site **to_patch);
 sc_hidden void sc_registry_sort_keys (void);

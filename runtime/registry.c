@@ -76,6 +76,251 @@ sc_registry_object_put (const void *id)
   return true;
 }
 
+/* ---- The checks of an object's records, against its map (env.h):
+   between sc_registry_begin and sc_registry_end, the lock held.  A
+   record is refused with one warning naming the object, and its sites
+   are never written: a table or a descriptor outside the object's
+   loaded segments refuses its unit; a key record outside its unit's
+   table, without a name in the object, or whose variable is not in
+   writable data refuses its sites; a site outside the object's
+   executable segments, overlapping another, or not in its compiled
+   form is refused alone.  */
+
+static struct sc_object_map map;
+/* The sites of this registration whose addresses were checked, for
+   the overlap check at the end; and their room.  */
+static struct sc_site **placed;
+static size_t nplaced, placed_cap;
+static bool placed_failed;
+
+static void
+format_address (char *out, const char *prefix, uintptr_t a)
+{
+  size_t n = 0;
+  while (*prefix)
+    out[n++] = *prefix++;
+  out[n++] = '0';
+  out[n++] = 'x';
+  int shift = 60;
+  while (shift > 0 && !(a >> shift & 0xf))
+    shift -= 4;
+  for (; shift >= 0; shift -= 4)
+    out[n++] = "0123456789abcdef"[a >> shift & 0xf];
+  out[n] = 0;
+}
+
+void
+sc_registry_begin (const void *owner)
+{
+  sc_object_map_get (owner, &map);
+  if (!map.name[0])
+    format_address (map.name, "the object at ", (uintptr_t) owner);
+  nplaced = 0;
+  placed_failed = false;
+}
+
+void
+sc_registry_end (void)
+{
+  sc_object_map_release (&map);
+  sc_free (placed);
+  placed = NULL;
+  nplaced = placed_cap = 0;
+}
+
+/* Whether the LEN bytes at P lie in one segment of the map with every
+   protection of NEED: one of the registering object's own when OWN.
+   True where the environment knows no segments.  */
+static bool
+in_segment (const void *p, uint64_t len, uint8_t need, bool own)
+{
+  if (!map.known)
+    return true;
+  uintptr_t lo = (uintptr_t) p;
+  if (lo + len < lo)
+    return false;
+  for (size_t i = 0; i < (own ? map.nown : map.nseg); i++)
+    {
+      const struct sc_segment *g = &map.seg[i];
+      if ((!own || g->own) && (g->prot & need) == need && lo >= g->lo
+	  && lo + len <= g->hi)
+	return true;
+    }
+  return false;
+}
+
+const char *
+sc_registry_object_name (void)
+{
+  return map.name;
+}
+
+bool
+sc_registry_in_object (const void *p, size_t len)
+{
+  return in_segment (p, len, 0, true);
+}
+
+/* A string in the object: NUL-terminated inside one of its segments.  */
+static bool
+string_in_object (const char *s)
+{
+  if (!map.known)
+    return s != NULL;
+  for (size_t i = 0; i < map.nown; i++)
+    {
+      const struct sc_segment *g = &map.seg[i];
+      if (!g->own || (uintptr_t) s < g->lo || (uintptr_t) s >= g->hi)
+	continue;
+      for (uintptr_t c = (uintptr_t) s; c < g->hi; c++)
+	if (!*(const char *) c)
+	  return true;
+      return false;
+    }
+  return false;
+}
+
+static bool
+table_ok (const struct sc_unit *desc, const void *table, uint32_t n,
+	  size_t size, const char *what)
+{
+  if (!n || (table && in_segment (table, (uint64_t) n * size, 0, true)))
+    return true;
+  sc_warn ("unit %p of %s: its %s table (%u records at %p) runs outside "
+	   "the object's loaded segments; its static calls stay on their "
+	   "trampolines", (void *) desc, map.name, what, n, table);
+  return false;
+}
+
+/* Whether the descriptor DESC can be registered: in the object, of a
+   version the runtime knows, its tables in the object.  Warns once when
+   not.  */
+bool
+sc_registry_check_unit (const struct sc_unit *desc)
+{
+  /* The fields of every version first, then those of version 4.  */
+  const size_t head = __builtin_offsetof (struct sc_unit, nvalue_sites);
+  if (!in_segment (desc, head, 0, true)
+      || (desc->version >= SC_UNIT_ABI_VERSION_VALUES
+	  && !in_segment (desc, sizeof *desc, 0, true)))
+    {
+      sc_warn ("unit %p is not in the loaded segments of %s; its static "
+	       "calls stay on their trampolines", (void *) desc, map.name);
+      return false;
+    }
+  if (desc->version < SC_UNIT_ABI_VERSION_MIN
+      || desc->version > SC_UNIT_ABI_VERSION)
+    {
+      sc_warn ("unit %p of %s is built for site table version %u, "
+	       "runtime knows %u to %u; its static calls stay on their "
+	       "trampolines", (void *) desc, map.name, desc->version,
+	       SC_UNIT_ABI_VERSION_MIN, SC_UNIT_ABI_VERSION);
+      return false;
+    }
+  return table_ok (desc, desc->sites, desc->nsites, sizeof *desc->sites,
+		   "site")
+	 && table_ok (desc, desc->keys, desc->nkeys, sizeof *desc->keys,
+		      "key")
+	 && (desc->version < SC_UNIT_ABI_VERSION_VALUES
+	     || table_ok (desc, desc->value_sites, desc->nvalue_sites,
+			  sizeof *desc->value_sites, "value site"));
+}
+
+static unsigned record_size (const struct sc_key_record *);
+static bool record_is_value (const struct sc_key_record *);
+
+/* Whether key record KR, of a site of unit DESC, can be used: one of
+   the unit's, named in the object, its variable in writable data (a
+   weak undefined one, below SC_NO_OBJECT_BELOW, is left to the caller).
+   CHECKED caches the answer per record of the unit (0 not yet, 1 good,
+   2 refused), so that a record is warned about once.  */
+static bool
+key_record_ok (const struct sc_unit *desc, const struct sc_key_record *kr,
+	       uint8_t *checked)
+{
+  uintptr_t off = (uintptr_t) kr - (uintptr_t) desc->keys;
+  if (!desc->keys || (uintptr_t) kr < (uintptr_t) desc->keys
+      || off / sizeof *kr >= desc->nkeys || off % sizeof *kr)
+    {
+      sc_warn ("unit %p of %s: a site's key record %p is not one of the "
+	       "unit's; leaving the site alone", (void *) desc, map.name,
+	       (void *) kr);
+      return false;
+    }
+  uint8_t *c = checked ? &checked[off / sizeof *kr] : NULL;
+  if (c && *c)
+    return *c == 1;
+  bool ok = true;
+  if (!string_in_object (kr->name))
+    {
+      sc_warn ("unit %p of %s: key record %p has no name in the object; "
+	       "leaving its sites alone", (void *) desc, map.name,
+	       (void *) kr);
+      ok = false;
+    }
+  else if ((uintptr_t) kr->var >= SC_NO_OBJECT_BELOW)
+    {
+      unsigned size = record_is_value (kr) ? record_size (kr)
+					   : sizeof (void *);
+      if (!in_segment (kr->var, size ? size : 1, SC_SEG_W, false))
+	{
+	  sc_warn ("key '%s' of %s: its variable %p is not in writable "
+		   "data of any loaded object; leaving its sites alone",
+		   kr->name, map.name, (void *) kr->var);
+	  ok = false;
+	}
+    }
+  if (c)
+    *c = ok ? 1 : 2;
+  return ok;
+}
+
+/* Whether site S (its address, length and class set) lies in the
+   object's executable segments, a branch site's destination and test
+   too; recorded for the overlap check.  Warns when not.  */
+static bool
+site_placed (struct sc_site *s, const char *key)
+{
+  const unsigned char *bad = NULL;
+  if (!in_segment (s->addr, s->len, SC_SEG_X, true))
+    bad = s->addr;
+  else if (s->cls == SC_CLASS_BRANCH || s->cls == SC_CLASS_BRANCH_INV)
+    {
+      if (!in_segment (s->dest, 1, SC_SEG_X, true))
+	bad = s->dest;
+      else if (!in_segment (s->test, 1, SC_SEG_X, true))
+	bad = s->test;
+    }
+  if (bad)
+    {
+      if (bad == s->addr)
+	sc_warn ("site %p of key '%s' is outside the executable segments "
+		 "of %s; leaving it alone", (void *) s->addr, key, map.name);
+      else
+	sc_warn ("site %p of key '%s' jumps to %p, outside the executable "
+		 "segments of %s; leaving it alone", (void *) s->addr, key,
+		 (void *) bad, map.name);
+      return false;
+    }
+  if (nplaced == placed_cap)
+    {
+      size_t cap = placed_cap ? 2 * placed_cap : 64;
+      struct sc_site **v = sc_realloc (placed, placed_cap * sizeof *v,
+				       cap * sizeof *v);
+      if (!v)
+	{
+	  /* No overlap check without memory: refused with the others
+	     (registering needs more than this anyway).  */
+	  placed_failed = true;
+	  return true;
+	}
+      placed = v;
+      placed_cap = cap;
+    }
+  placed[nplaced++] = s;
+  return true;
+}
+
 static size_t
 key_bucket (void **var)
 {
@@ -163,6 +408,12 @@ static unsigned
 record_size (const struct sc_key_record *rec)
 {
   return rec->flags >> SC_KEY_SIZE_SHIFT & SC_KEY_SIZE_MASK;
+}
+
+static bool
+record_is_value (const struct sc_key_record *rec)
+{
+  return rec->flags & SC_KEY_VALUE_KINDS;
 }
 
 static struct sc_key *
@@ -297,8 +548,9 @@ check_initial_bytes (struct sc_site *s)
     {
       s->state = SC_SITE_REFUSED;
       SC_COUNT (conflicts);
-      sc_warn ("site %p of key '%s' does not hold the call the compiler "
-	       "emitted; leaving it alone", (void *) s->addr, s->key->name);
+      sc_warn ("site %p of key '%s' in %s does not hold the call the "
+	       "compiler emitted; leaving it alone", (void *) s->addr,
+	       s->key->name, map.name);
     }
 }
 
@@ -351,15 +603,15 @@ check_value_site (struct sc_site *s)
     {
       s->state = SC_SITE_REFUSED;
       SC_COUNT (conflicts);
-      sc_warn ("site %p of key '%s' is not %s; leaving it alone",
-	       (void *) s->addr, s->key->name, why);
+      sc_warn ("site %p of key '%s' in %s is not %s; leaving it alone",
+	       (void *) s->addr, s->key->name, map.name, why);
     }
 }
 
 /* Set up value site S of record R, in unit U.  */
 static void
 init_value_site (struct sc_site *s, const struct sc_value_site_record *r,
-		 struct sc_unit_state *u)
+		 struct sc_unit_state *u, uint8_t *checked)
 {
   const struct sc_key_record *kr = sc_value_site_key (r);
   s->addr = sc_value_site_address (r);
@@ -378,7 +630,9 @@ init_value_site (struct sc_site *s, const struct sc_value_site_record *r,
       s->test = sc_value_site_test (r);
     }
   /* Kind 3 is none yet: a later plugin's, left alone.  */
-  bool known = s->cls <= SC_CLASS_IMM && s->len <= SC_SITE_MAX_LEN;
+  bool known = s->cls <= SC_CLASS_IMM && s->len <= SC_SITE_MAX_LEN
+	       && key_record_ok (u->desc, kr, checked)
+	       && site_placed (s, kr->name);
   s->key = known && (uintptr_t) kr->var >= SC_NO_OBJECT_BELOW
 	   && (kr->flags & SC_KEY_VALUE_KINDS) ? get_key (kr) : NULL;
   if (s->key && s->key->kind == SC_KEY_POINTER)
@@ -405,23 +659,18 @@ int
 sc_registry_add_unit (const struct sc_unit *desc, const void *owner,
 		      struct sc_site **to_patch)
 {
-  if (desc->version < SC_UNIT_ABI_VERSION_MIN
-      || desc->version > SC_UNIT_ABI_VERSION)
-    {
-      sc_warn ("object built for site table version %u, runtime knows "
-	       "%u to %u; its static calls stay on their trampolines",
-	       desc->version, SC_UNIT_ABI_VERSION_MIN, SC_UNIT_ABI_VERSION);
-      return -SC_EINVAL;
-    }
   uint32_t nvalue = desc->version >= SC_UNIT_ABI_VERSION_VALUES
 		    ? desc->nvalue_sites : 0;
   size_t nall = (size_t) desc->nsites + nvalue;
   struct sc_unit_state *u = sc_zalloc (sizeof *u);
   struct sc_site *sites = sc_zalloc (nall * sizeof *sites);
-  if (!u || (nall && !sites))
+  /* Each key record's check, once.  */
+  uint8_t *checked = sc_zalloc (desc->nkeys);
+  if (!u || (nall && !sites) || (desc->nkeys && !checked))
     {
       sc_free (u);
       sc_free (sites);
+      sc_free (checked);
       sc_warn ("out of memory registering %u call sites; they stay on "
 	       "their trampolines", desc->nsites);
       return -SC_ENOMEM;
@@ -441,8 +690,14 @@ sc_registry_add_unit (const struct sc_unit *desc, const void *owner,
       s->kind = sc_site_kind (r);
       s->cls = SC_CLASS_CALL;
       s->len = SC_INSN_LEN;
-      s->tramp = kr->tramp;
       s->unit = u;
+      if (!key_record_ok (desc, kr, checked) || !site_placed (s, kr->name))
+	{
+	  s->state = SC_SITE_REFUSED;
+	  SC_COUNT (conflicts);
+	  continue;
+	}
+      s->tramp = kr->tramp;
       /* A weak pointer that no object defines has address 0 (a
 	 member of an undefined weak table: its offset, below a page):
 	 its sites keep calling the trampoline, which faults as the
@@ -462,13 +717,62 @@ sc_registry_add_unit (const struct sc_unit *desc, const void *owner,
   for (uint32_t i = 0; i < nvalue; i++)
     {
       struct sc_site *s = &sites[desc->nsites + i];
-      init_value_site (s, &desc->value_sites[i], u);
+      init_value_site (s, &desc->value_sites[i], u, checked);
       if (s->state == SC_SITE_MANAGED)
 	to_patch[n++] = s;
     }
+  sc_free (checked);
   u->next = sc_units;
   sc_units = u;
   return n;
+}
+
+/* After the units of one registration are added: sites whose bytes
+   overlap (whatever their state: a refused site's bytes are not
+   written over either) are refused, both of each pair.  Returns how
+   many of BATCH[0..N) remain managed, moved to its front.  */
+size_t
+sc_registry_refuse_overlaps (struct sc_site **batch, size_t n)
+{
+  if (placed_failed)
+    {
+      sc_warn ("out of memory checking the sites of %s; they stay as "
+	       "they are", map.name);
+      for (size_t i = 0; i < n; i++)
+	batch[i]->state = SC_SITE_REFUSED;
+      return 0;
+    }
+  /* The plugin emits a unit's sites in address order, and the link
+     keeps the units' order: usually no sort at all.  */
+  size_t i = 1;
+  while (i < nplaced && placed[i - 1]->addr <= placed[i]->addr)
+    i++;
+  if (i < nplaced)
+    sc_sort (placed, nplaced, sizeof *placed, compare_site_addr);
+  /* The site reaching farthest so far.  */
+  struct sc_site *far = NULL;
+  for (size_t i = 0; i < nplaced; i++)
+    {
+      struct sc_site *s = placed[i];
+      if (far && far->addr + far->len > s->addr)
+	{
+	  sc_warn ("sites %p and %p of %s overlap; leaving both alone",
+		   (void *) far->addr, (void *) s->addr, map.name);
+	  if (far->state == SC_SITE_MANAGED)
+	    SC_COUNT (conflicts);
+	  if (s->state == SC_SITE_MANAGED)
+	    SC_COUNT (conflicts);
+	  far->state = SC_SITE_REFUSED;
+	  s->state = SC_SITE_REFUSED;
+	}
+      if (!far || s->addr + s->len > far->addr + far->len)
+	far = s;
+    }
+  size_t keep = 0;
+  for (size_t i = 0; i < n; i++)
+    if (batch[i]->state == SC_SITE_MANAGED)
+      batch[keep++] = batch[i];
+  return keep;
 }
 
 /* Keep each key's sites sorted, so a batch of one key needs no sort.  */

@@ -229,3 +229,18 @@ sc_slots_release (struct sc_unit_state *u)
 
 /* No slot areas: a debugger finds none (their list is empty).  */
 const uint16_t sc_slot_area_layout[3];
+
+/* The port says nothing of the kernel's layout (its text and data, its
+   modules'): the records' checks that need segments are not made (the
+   records are the kernel's own, linked with it; a module loader checks
+   what it loads), those of forms, versions and overlaps are.  */
+void
+sc_object_map_get (const void *addr, struct sc_object_map *m)
+{
+  memset (m, 0, sizeof *m);
+}
+
+void
+sc_object_map_release (struct sc_object_map *m)
+{
+}
