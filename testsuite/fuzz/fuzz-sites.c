@@ -1,0 +1,170 @@
+/* Fuzzing staticcall-sites: its reader of ELF files and site tables,
+   and its reader of a process's memory (--pid), on one input.
+
+   The tool's source is included whole, its main renamed.  An input is
+   taken as an ELF file and listed and checked as `staticcall-sites
+   --check FILE' would; then, as the memory of a process that maps it
+   at address 0 (a memfd holding the input stands for /proc/PID/mem),
+   its records, keys and the runtime's registry are read as --pid reads
+   them, so that the memory is as hostile as the file.
+
+   Built two ways:
+     clang -fsanitize=fuzzer,address,undefined   libFuzzer's entry point
+						 (`make fuzz');
+     cc -DSITES_DRIVER -fsanitize=address,undefined
+       a program that runs each file named on its command line
+       (fuzz.exp, on the corpus in `make check').  */
+
+#define _GNU_SOURCE
+#define main staticcall_sites_main
+#include "../../tools/staticcall-sites.c"
+#undef main
+
+#include <sys/mman.h>
+
+static int memory_fd = -1;
+
+static void
+fuzz_init (void)
+{
+  /* The listings are not what is tested: that nothing crashes is.
+     The sanitizers report on stderr, which is left alone.  */
+  if (!getenv ("FUZZ_SITES_VERBOSE") && !freopen ("/dev/null", "w", stdout))
+    abort ();
+  memory_fd = memfd_create ("fuzz-sites-memory", MFD_CLOEXEC);
+  if (memory_fd < 0)
+    abort ();
+}
+
+/* One input: DATA, SIZE bytes.  */
+static void
+fuzz_one (const unsigned char *data, size_t size)
+{
+  /* A copy of its own size, so that the address sanitizer sees a read
+     past its end.  */
+  unsigned char *copy = malloc (size ? size : 1);
+  if (!copy)
+    return;
+  memcpy (copy, data, size);
+  struct image im;
+  memset (&im, 0, sizeof im);
+  im.path = "input";
+  im.data = copy;
+  im.size = size;
+  check = true;
+  load_silently = true;
+  if (parse_image (&im))
+    {
+      free (copy);
+      return;
+    }
+  inspect_image (&im, "input");
+
+  /* The same bytes as the memory of a process: what --pid reads.  */
+  memcpy (&im, &(struct image) { 0 }, sizeof im);
+  copy = malloc (size ? size : 1);
+  if (!copy)
+    return;
+  memcpy (copy, data, size);
+  im.path = "/fuzz/libstaticcall.so";
+  im.data = copy;
+  im.size = size;
+  load_silently = true;
+  if (parse_image (&im))
+    {
+      free (copy);
+      return;
+    }
+  if (ftruncate (memory_fd, 0)
+      || pwrite (memory_fd, data, size, 0) != (ssize_t) size)
+    abort ();
+  mem_fd = memory_fd;
+  struct object obj = { .path = (char *) im.path, .im = im };
+  uint64_t bias;
+  if (load_bias (&im, 0, 0, &bias))
+    obj.bias = 0;
+  struct mapping map = { .lo = 0, .hi = size, .path = obj.path, .obj = 0 };
+  memcpy (map.perms, "r-xp", 5);
+  objs = &obj;
+  nobjs = 1;
+  maps = &map;
+  nmaps = 1;
+  read_registry (1);
+  struct live_records lr;
+  memset (&lr, 0, sizeof lr);
+  live_records_of (&obj, &lr);
+  struct live_key *keys = calloc (lr.ncalls + lr.nvalues + 1, sizeof *keys);
+  size_t nkeys = 0;
+  for (size_t j = 0; keys && j < lr.ncalls; j++)
+    note_key (keys, &nkeys, lr.calls[j]);
+  for (size_t j = 0; keys && j < lr.nvalues; j++)
+    note_key (keys, &nkeys, lr.values[j]);
+  for (size_t j = 0; j < nkeys; j++)
+    print_key (obj.path, keys[j].rec);
+  for (size_t j = 0; j < lr.ncalls; j++)
+    print_live_site (obj.path, lr.calls[j]);
+  for (size_t j = 0; j < lr.nvalues; j++)
+    print_live_value_site (obj.path, lr.values[j]);
+  free (keys);
+  free (lr.calls);
+  free (lr.values);
+  free (rsites);
+  rsites = NULL;
+  nrsites = 0;
+  registry = false;
+  objs = NULL;
+  nobjs = 0;
+  maps = NULL;
+  nmaps = 0;
+  mem_fd = -1;
+  unload (&im);
+}
+
+#ifdef SITES_DRIVER
+int
+main (int argc, char **argv)
+{
+  fuzz_init ();
+  int status = 0;
+  for (int i = 1; i < argc; i++)
+    {
+      int fd = open (argv[i], O_RDONLY | O_CLOEXEC);
+      struct stat st;
+      unsigned char *d = NULL;
+      if (fd < 0 || fstat (fd, &st) || !S_ISREG (st.st_mode)
+	  || !(d = malloc (st.st_size ? st.st_size : 1))
+	  || read (fd, d, st.st_size) != st.st_size)
+	{
+	  fprintf (stderr, "fuzz-sites: %s: cannot read it\n", argv[i]);
+	  status = 2;
+	  free (d);
+	  if (fd >= 0)
+	    close (fd);
+	  continue;
+	}
+      close (fd);
+      fuzz_one (d, st.st_size);
+      free (d);
+    }
+  return status;
+}
+#else
+int LLVMFuzzerInitialize (int *argc, char ***argv);
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerInitialize (int *argc, char ***argv)
+{
+  (void) argc;
+  (void) argv;
+  fuzz_init ();
+  return 0;
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  fuzz_one (data, size);
+  return 0;
+}
+#endif
