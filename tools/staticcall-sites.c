@@ -232,8 +232,8 @@ parse_image (struct image *im)
       return -1;
     }
   /* With no (or too many, SHN_XINDEX) sections, no section is found.  */
-  im->sh = (const Elf64_Shdr *) (im->data + eh->e_shoff);
   im->shnum = eh->e_shnum;
+  im->sh = im->shnum ? (const Elf64_Shdr *) (im->data + eh->e_shoff) : NULL;
   if (eh->e_shstrndx < im->shnum)
     {
       im->shstr = (const char *) section_data (im, &im->sh[eh->e_shstrndx]);
@@ -1202,7 +1202,13 @@ print_key (const char *path, uint64_t rec)
     {
       unsigned size = kr.flags >> SC_KEY_SIZE_SHIFT & SC_KEY_SIZE_MASK;
       uint64_t v = 0;
-      if (size > 8 || !mem_read (var, &v, size))
+      if (size != 1 && size != 2 && size != 4 && size != 8)
+	{
+	  printf ("%s: key %s: variable of %u bytes: not read\n", path, name,
+		  size);
+	  return;
+	}
+      if (!mem_read (var, &v, size))
 	{
 	  printf ("%s: key %s: variable %#lx unreadable\n", path, name,
 		  (unsigned long) var);
