@@ -76,6 +76,8 @@ open_map (void)
 		       | O_CLOEXEC | O_NOCTTY);
       if (fd < 0 && errno == ELOOP)
 	why = "a symbolic link";
+      else if (fd < 0 && errno == ENXIO)
+	why = "not a regular file";	/* a FIFO or socket, no reader */
       else if (fd >= 0 && fstat (fd, &st))
 	why = "a file that cannot be examined";
       else if (fd >= 0 && !S_ISREG (st.st_mode))

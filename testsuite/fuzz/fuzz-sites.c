@@ -12,7 +12,8 @@
      clang -fsanitize=fuzzer,address,undefined   libFuzzer's entry point
 						 (`make fuzz');
      cc -DSITES_DRIVER -fsanitize=address,undefined
-       a program that runs each file named on its command line
+       a program that runs each file named on its command line, and
+       then reads the file as `staticcall-sites --check' does
        (fuzz.exp, on the corpus in `make check').  */
 
 #define _GNU_SOURCE
@@ -145,6 +146,8 @@ main (int argc, char **argv)
       close (fd);
       fuzz_one (d, st.st_size);
       free (d);
+      /* And as the command line reads it (load).  */
+      inspect (argv[i]);
     }
   return status;
 }
