@@ -1386,22 +1386,62 @@ print_live_value_site (const char *path, uint64_t rec)
   print_state (path, site, vsite_kind_names[kind], name, state, cls);
 }
 
-/* Adds the key of the site record at REC (its key field at REC + 4) to
-   KEYS, once per variable.  */
+/* The keys of an object's records, in the order of their first
+   record, once per variable; a hash of the variables finds those seen
+   (memory that says millions of keys takes no quadratic time).  */
+struct key_set
+{
+  struct live_key *keys;
+  size_t n;
+  size_t *slot;		/* index + 1 in KEYS, or 0 */
+  size_t mask;
+};
+
+/* Room for up to N keys; false when there is no memory.  */
+static bool
+key_set_init (struct key_set *ks, size_t n)
+{
+  size_t size = 16;
+  while (size < 2 * n)
+    size *= 2;
+  ks->n = 0;
+  ks->mask = size - 1;
+  ks->keys = calloc (n ? n : 1, sizeof *ks->keys);
+  ks->slot = calloc (size, sizeof *ks->slot);
+  if (ks->keys && ks->slot)
+    return true;
+  free (ks->keys);
+  free (ks->slot);
+  ks->keys = NULL;
+  ks->slot = NULL;
+  return false;
+}
+
 static void
-note_key (struct live_key *keys, size_t *n, uint64_t rec)
+key_set_free (struct key_set *ks)
+{
+  free (ks->keys);
+  free (ks->slot);
+}
+
+/* Adds the key of the site record at REC (its key field at REC + 4),
+   once per variable.  At most as many keys as the set was made for:
+   one per record.  */
+static void
+note_key (struct key_set *ks, uint64_t rec)
 {
   int32_t k;
   if (!mem_read (rec + 4, &k, 4))
     return;
   uint64_t kr = rec + 4 + (k & ~SC_SITE_KIND_MASK);
   uint64_t var = mem_u64 (kr);
-  for (size_t i = 0; i < *n; i++)
-    if (keys[i].var == var)
+  size_t h = (size_t) ((var * 0x9e3779b97f4a7c15ull) >> 20) & ks->mask;
+  for (; ks->slot[h]; h = (h + 1) & ks->mask)
+    if (ks->keys[ks->slot[h] - 1].var == var)
       return;
-  keys[*n].var = var;
-  keys[*n].rec = kr;
-  ++*n;
+  ks->keys[ks->n].var = var;
+  ks->keys[ks->n].rec = kr;
+  ks->slot[h] = ++ks->n;
 }
 
 struct live_records
@@ -1592,20 +1632,21 @@ list_process (const char *arg)
       if (registry && !registry_knows (&lr))
 	printf ("%s: not in the runtime's registry: site states from their "
 		"bytes alone\n", objs[i].path);
-      struct live_key *keys = calloc (lr.ncalls + lr.nvalues, sizeof *keys);
-      size_t nkeys = 0;
-      for (size_t j = 0; keys && j < lr.ncalls; j++)
-	note_key (keys, &nkeys, lr.calls[j]);
-      for (size_t j = 0; keys && j < lr.nvalues; j++)
-	note_key (keys, &nkeys, lr.values[j]);
-      for (size_t j = 0; j < nkeys; j++)
-	print_key (objs[i].path, keys[j].rec);
+      struct key_set ks;
+      bool have_keys = key_set_init (&ks, lr.ncalls + lr.nvalues);
+      for (size_t j = 0; have_keys && j < lr.ncalls; j++)
+	note_key (&ks, lr.calls[j]);
+      for (size_t j = 0; have_keys && j < lr.nvalues; j++)
+	note_key (&ks, lr.values[j]);
+      for (size_t j = 0; have_keys && j < ks.n; j++)
+	print_key (objs[i].path, ks.keys[j].rec);
       for (size_t j = 0; j < lr.ncalls; j++)
 	print_live_site (objs[i].path, lr.calls[j]);
       for (size_t j = 0; j < lr.nvalues; j++)
 	print_live_value_site (objs[i].path, lr.values[j]);
       total += lr.ncalls + lr.nvalues;
-      free (keys);
+      if (have_keys)
+	key_set_free (&ks);
       free (lr.calls);
       free (lr.values);
     }

@@ -94,19 +94,20 @@ fuzz_one (const unsigned char *data, size_t size)
   struct live_records lr;
   memset (&lr, 0, sizeof lr);
   live_records_of (&obj, &lr);
-  struct live_key *keys = calloc (lr.ncalls + lr.nvalues + 1, sizeof *keys);
-  size_t nkeys = 0;
-  for (size_t j = 0; keys && j < lr.ncalls; j++)
-    note_key (keys, &nkeys, lr.calls[j]);
-  for (size_t j = 0; keys && j < lr.nvalues; j++)
-    note_key (keys, &nkeys, lr.values[j]);
-  for (size_t j = 0; j < nkeys; j++)
-    print_key (obj.path, keys[j].rec);
+  struct key_set ks;
+  bool have_keys = key_set_init (&ks, lr.ncalls + lr.nvalues);
+  for (size_t j = 0; have_keys && j < lr.ncalls; j++)
+    note_key (&ks, lr.calls[j]);
+  for (size_t j = 0; have_keys && j < lr.nvalues; j++)
+    note_key (&ks, lr.values[j]);
+  for (size_t j = 0; have_keys && j < ks.n; j++)
+    print_key (obj.path, ks.keys[j].rec);
   for (size_t j = 0; j < lr.ncalls; j++)
     print_live_site (obj.path, lr.calls[j]);
   for (size_t j = 0; j < lr.nvalues; j++)
     print_live_value_site (obj.path, lr.values[j]);
-  free (keys);
+  if (have_keys)
+    key_set_free (&ks);
   free (lr.calls);
   free (lr.values);
   free (rsites);
