@@ -61,9 +61,9 @@ sc_config_load (void)
 {
   const char *v;
 
-  /* Once, before any variable: getauxval cannot fail for AT_SECURE on
-     the kernels glibc supports, and 0 (not secure) is what it returns
-     on none.  */
+  /* Once, before any variable (sc_config_load runs once).  Every
+     kernel that glibc runs on gives AT_SECURE (Linux has since
+     2.6.0).  */
   secure = getauxval (AT_SECURE) != 0;
 
   sc_warn_set_quiet ((v = env ("STATICCALL_QUIET")) && *v && *v != '0');
