@@ -27,7 +27,14 @@
 
    --pid PID lists the keys of a running process with their targets or
    values, and the state of each of its sites as its bytes and the
-   runtime's registry say (see list_process and read_registry).  */
+   runtime's registry say (see list_process and read_registry).
+
+   Every input is hostile: a file may be truncated, corrupted or made
+   to mislead (see parse_image), and a process's memory may say
+   anything and change between two reads (MAX_LIVE_RECORDS).  The tool
+   ends on any of them, reading nothing outside what it read, in time
+   and memory bounded by its input (testsuite/fuzz/fuzz-sites.c fuzzes
+   both readers).  */
 
 #include <elf.h>
 #include <errno.h>
