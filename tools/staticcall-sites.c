@@ -277,7 +277,9 @@ load (struct image *im, const char *path)
 {
   memset (im, 0, sizeof *im);
   im->path = path;
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  /* Not blocked by a FIFO put where a file was (O_NONBLOCK: no effect
+     on a regular file's reads).  */
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   struct stat st;
   unsigned char ident[EI_NIDENT];
   const char *why = NULL;
