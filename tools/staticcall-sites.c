@@ -980,9 +980,9 @@ static struct reg_site *
 registered (uint64_t addr)
 {
   struct reg_site k = { .addr = addr };
-  return registry ? bsearch (&k, rsites, nrsites, sizeof *rsites,
-			     reg_site_cmp)
-		  : NULL;
+  return registry && nrsites ? bsearch (&k, rsites, nrsites, sizeof *rsites,
+					reg_site_cmp)
+			     : NULL;
 }
 
 /* The value of the defined symbol NAME in IM's .dynsym.  */
@@ -1133,7 +1133,9 @@ read_registry (long pid)
 	}
       free (v);
     }
-  qsort (rsites, nrsites, sizeof *rsites, reg_site_cmp);
+  /* (qsort and bsearch take no NULL, even for no element.)  */
+  if (nrsites)
+    qsort (rsites, nrsites, sizeof *rsites, reg_site_cmp);
   registry = true;
   mark_batch (active, o);
   mark_batch (stuck, o);

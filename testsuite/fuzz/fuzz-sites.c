@@ -4,7 +4,8 @@
    The tool's source is included whole, its main renamed.  An input is
    taken as an ELF file and listed and checked as `staticcall-sites
    --check FILE' would; then, as the memory of a process that maps it
-   at address 0 (a memfd holding the input stands for /proc/PID/mem),
+   at address 0 (a memfd laid out from the input as the loader would
+   stands for /proc/PID/mem),
    its records, keys and the runtime's registry are read as --pid reads
    them, so that the memory is as hostile as the file.
 
@@ -35,6 +36,50 @@ fuzz_init (void)
   memory_fd = memfd_create ("fuzz-sites-memory", MFD_CLOEXEC);
   if (memory_fd < 0)
     abort ();
+}
+
+/* Memory above this is left unmapped (a sparse memfd, but a bound).  */
+#define MEMORY_SIZE ((uint64_t) 16 << 20)
+
+static void
+put_memory (uint64_t addr, const void *p, uint64_t len)
+{
+  if (addr < MEMORY_SIZE && len <= MEMORY_SIZE - addr)
+    (void) !pwrite (memory_fd, p, len, (off_t) addr);
+}
+
+/* The memory of a process that maps the file IM at address 0, as the
+   loader leaves it: the file at 0 (where nothing else is), each
+   PT_LOAD segment's bytes at its address, and the relative
+   relocations applied; so that the records of a file that the fuzzer
+   has not broken point at what they should, and --pid's readers go
+   deep.  */
+static void
+lay_out_memory (const struct image *im)
+{
+  const Elf64_Ehdr *eh = im->eh;
+  put_memory (0, im->data, im->size);
+  if (eh->e_phentsize == sizeof (Elf64_Phdr) && eh->e_phoff % 8 == 0
+      && in_file (im, eh->e_phoff,
+		  (uint64_t) eh->e_phnum * sizeof (Elf64_Phdr)))
+    {
+      const Elf64_Phdr *ph = (const Elf64_Phdr *) (im->data + eh->e_phoff);
+      for (unsigned i = 0; i < eh->e_phnum; i++)
+	if (ph[i].p_type == PT_LOAD
+	    && in_file (im, ph[i].p_offset, ph[i].p_filesz))
+	  put_memory (ph[i].p_vaddr, im->data + ph[i].p_offset,
+		      ph[i].p_filesz);
+    }
+  for (unsigned i = 0; i < im->shnum; i++)
+    {
+      size_t n;
+      const Elf64_Rela *r = im->sh[i].sh_type == SHT_RELA
+			    ? section_table (im, &im->sh[i], sizeof *r, 8, &n)
+			    : NULL;
+      for (size_t j = 0; r && j < n; j++)
+	if (ELF64_R_TYPE (r[j].r_info) == R_X86_64_RELATIVE)
+	  put_memory (r[j].r_offset, &r[j].r_addend, 8);
+    }
 }
 
 /* One input: DATA, SIZE bytes.  */
@@ -76,15 +121,16 @@ fuzz_one (const unsigned char *data, size_t size)
       free (copy);
       return;
     }
-  if (ftruncate (memory_fd, 0)
-      || pwrite (memory_fd, data, size, 0) != (ssize_t) size)
+  if (ftruncate (memory_fd, 0))
     abort ();
+  lay_out_memory (&im);
   mem_fd = memory_fd;
   struct object obj = { .path = (char *) im.path, .im = im };
   uint64_t bias;
   if (load_bias (&im, 0, 0, &bias))
     obj.bias = 0;
-  struct mapping map = { .lo = 0, .hi = size, .path = obj.path, .obj = 0 };
+  struct mapping map = { .lo = 0, .hi = MEMORY_SIZE, .path = obj.path,
+			 .obj = 0 };
   memcpy (map.perms, "r-xp", 5);
   objs = &obj;
   nobjs = 1;
