@@ -12,27 +12,64 @@
 
    Bad values are reported once and the default is used.  Read once, at
    start-up (process.c); the rest of the runtime sees them through a
-   const view and never changes them.  */
+   const view and never changes them.
+
+   Secure mode.  In a program that the kernel runs in secure-execution
+   mode (AT_SECURE: setuid, setgid, file capabilities, an LSM's
+   transition), the environment is its unprivileged caller's, and none
+   of these is read: each changes the protections the runtime uses
+   (WRITER: writable-and-executable windows; BP=trampoline: stub pages
+   made at start-up), its timing (SLOWPATH_US stalls every update), or
+   what it writes (PERF_MAP: a file in /tmp; QUIET: whether the
+   program's warnings are seen).  The defaults are what such a program
+   needs, so no exception: one warning names those that were set.  */
 
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 
 #include "internal.h"
 
 static struct sc_config config;
 const struct sc_config *const sc_config = &config;
 
+static bool secure;
+/* The variables set but ignored in secure mode, for the warning.  */
+static char ignored[160];
+
+/* NAME's value, or NULL when it is unset or secure mode ignores it.  */
+static const char *
+env (const char *name)
+{
+  const char *v = getenv (name);
+  if (!v || !*v || !secure)
+    return v;
+  size_t n = strlen (ignored);
+  if (n + strlen (name) + 3 < sizeof ignored)
+    {
+      if (n)
+	strcpy (ignored + n, ", ");
+      strcat (ignored, name);
+    }
+  return NULL;
+}
+
 void
 sc_config_load (void)
 {
   const char *v;
 
-  sc_warn_set_quiet ((v = getenv ("STATICCALL_QUIET")) && *v && *v != '0');
+  /* Once, before any variable (sc_config_load runs once).  Every
+     kernel that glibc runs on gives AT_SECURE (Linux has since
+     2.6.0).  */
+  secure = getauxval (AT_SECURE) != 0;
+
+  sc_warn_set_quiet ((v = env ("STATICCALL_QUIET")) && *v && *v != '0');
 
   config.bp = SC_BP_EMULATE;
-  if ((v = getenv ("STATICCALL_BP")) && *v)
+  if ((v = env ("STATICCALL_BP")) && *v)
     {
       if (!strcmp (v, "trampoline"))
 	config.bp = SC_BP_TRAMPOLINE;
@@ -42,7 +79,7 @@ sc_config_load (void)
     }
 
   config.slowpath_us = 0;
-  if ((v = getenv ("STATICCALL_SLOWPATH_US")) && *v)
+  if ((v = env ("STATICCALL_SLOWPATH_US")) && *v)
     {
       char *end;
       unsigned long us = strtoul (v, &end, 10);
@@ -54,7 +91,7 @@ sc_config_load (void)
     }
 
   config.perf_map = false;
-  if ((v = getenv ("STATICCALL_PERF_MAP")) && *v)
+  if ((v = env ("STATICCALL_PERF_MAP")) && *v)
     {
       if (!strcmp (v, "1"))
 	config.perf_map = true;
@@ -63,7 +100,7 @@ sc_config_load (void)
     }
 
   config.writer = NULL;
-  if ((v = getenv ("STATICCALL_WRITER")) && *v)
+  if ((v = env ("STATICCALL_WRITER")) && *v)
     {
       if (!strcmp (v, "procmem") || !strcmp (v, "mprotect")
 	  || !strcmp (v, "none"))
@@ -72,4 +109,8 @@ sc_config_load (void)
 	sc_warn ("STATICCALL_WRITER=%s: expected 'procmem', 'mprotect' or "
 		 "'none'; choosing automatically", v);
     }
+
+  if (*ignored)
+    sc_warn ("a program in secure-execution mode (setuid, setgid or with "
+	     "capabilities): %s ignored", ignored);
 }

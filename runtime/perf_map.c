@@ -16,12 +16,25 @@
    stdio, no allocation, nothing that takes a lock.  A child of fork
    has another PID, and its own file (sc_perf_map_after_fork); until it
    has opened it, nothing is written, rather than name the child's code
-   in the parent's file.  */
+   in the parent's file.
+
+   /tmp is everyone's, and the name is known in advance: another user
+   may have put a symbolic link there, a FIFO, or a file of their own
+   for us to append to.  So the file is created with O_EXCL, never
+   through a link (O_NOFOLLOW); one already there is opened only to be
+   checked (O_NONBLOCK: a FIFO without a reader does not stall us) and
+   used only if it is a regular file of ours (our effective uid, as
+   perf checks when it reads it) with no other name, and then emptied.
+   Otherwise one warning, and nothing is written.  Never in
+   secure-execution mode (AT_SECURE): config.c ignores
+   STATICCALL_PERF_MAP there, and this file checks again.  */
 
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,22 +62,51 @@ open_map (void)
   while (n)
     *p++ = digits[--n];
   strcpy (p, ".map");
-  /* A file of this PID left by a process gone names nothing of ours:
-     truncate it.  Never through a link someone else put in /tmp.  */
-  map_fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC
-		       | O_NOFOLLOW, 0644);
+  if (getauxval (AT_SECURE))
+    return;
+  const char *why = NULL;
   struct stat st;
-  if (map_fd >= 0 && fstat (map_fd, &st))
+  int fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW
+		       | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == EEXIST)
     {
-      close (map_fd);
-      map_fd = -1;
+      /* A file of this PID: left by a process gone (it names nothing of
+	 ours, and is emptied), or planted.  */
+      fd = open (path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_NONBLOCK
+		       | O_CLOEXEC | O_NOCTTY);
+      if (fd < 0 && errno == ELOOP)
+	why = "a symbolic link";
+      else if (fd < 0 && errno == ENXIO)
+	why = "not a regular file";	/* a FIFO or socket, no reader */
+      else if (fd >= 0 && fstat (fd, &st))
+	why = "a file that cannot be examined";
+      else if (fd >= 0 && !S_ISREG (st.st_mode))
+	why = "not a regular file";
+      else if (fd >= 0 && st.st_uid != geteuid ())
+	why = "another user's file";
+      else if (fd >= 0 && st.st_nlink != 1)
+	why = "a file with another name (a hard link)";
+      else if (fd >= 0
+	       && (fcntl (fd, F_SETFL, O_APPEND) || ftruncate (fd, 0)))
+	why = "a file that cannot be emptied";
     }
-  if (map_fd < 0)
+  if (fd >= 0 && !why && fstat (fd, &st))
+    why = "a file that cannot be examined";
+  if (why)
+    {
+      if (fd >= 0)
+	close (fd);
+      sc_warn ("STATICCALL_PERF_MAP: %s is %s: not written; generated "
+	       "code stays unnamed", path, why);
+      return;
+    }
+  if (fd < 0)
     {
       sc_warn ("STATICCALL_PERF_MAP: cannot open %s (%m); generated code "
 	       "stays unnamed", path);
       return;
     }
+  map_fd = fd;
   map_pid = pid;
   map_dev = st.st_dev;
   map_ino = st.st_ino;

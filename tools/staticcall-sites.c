@@ -27,7 +27,14 @@
 
    --pid PID lists the keys of a running process with their targets or
    values, and the state of each of its sites as its bytes and the
-   runtime's registry say (see list_process and read_registry).  */
+   runtime's registry say (see list_process and read_registry).
+
+   Every input is hostile: a file may be truncated, corrupted or made
+   to mislead (see parse_image), and a process's memory may say
+   anything and change between two reads (MAX_LIVE_RECORDS).  The tool
+   ends on any of them, reading nothing outside what it read, in time
+   and memory bounded by its input (testsuite/fuzz/fuzz-sites.c fuzzes
+   both readers).  */
 
 #include <elf.h>
 #include <errno.h>
@@ -38,7 +45,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,13 +57,17 @@
 struct image
 {
   const char *path;
-  const unsigned char *data;
+  const unsigned char *data;	/* the whole file, read (not mapped) */
   size_t size;
   const Elf64_Ehdr *eh;
   const Elf64_Shdr *sh;
+  unsigned shnum;		/* 0 when the section headers are unusable */
+  const char *shstr;		/* section names, or NULL */
+  size_t shstrsz;
   const Elf64_Sym *syms;
   size_t nsyms;
   const char *strtab;
+  size_t strsz;
 };
 
 static bool quiet, check, summary;
@@ -65,14 +75,70 @@ static bool quiet, check, summary;
    a process maps, of which only some are objects).  */
 static bool load_silently;
 
+/* Larger files are not read (a process may map huge files).  */
+#define MAX_FILE_SIZE ((size_t) 1 << 30)
+
+/* The file is hostile until checked: every offset, size, index and
+   count in it is checked against the file before it is used, and a
+   string is used only when its NUL is inside its table.  The tables
+   read through pointers (section and program headers, symbols,
+   relocations) must also be aligned.  */
+
+/* Whether [OFF, OFF + LEN) is inside the file.  */
+static bool
+in_file (const struct image *im, uint64_t off, uint64_t len)
+{
+  return off <= im->size && len <= im->size - off;
+}
+
+/* The contents of section S, or NULL when they are not in the file.  */
+static const unsigned char *
+section_data (const struct image *im, const Elf64_Shdr *s)
+{
+  if (s->sh_type == SHT_NOBITS || !in_file (im, s->sh_offset, s->sh_size))
+    return NULL;
+  return im->data + s->sh_offset;
+}
+
+/* Section S's contents as a table of entries of SIZE bytes aligned to
+   ALIGN; their number in *N.  */
+static const void *
+section_table (const struct image *im, const Elf64_Shdr *s, size_t size,
+	       size_t align, size_t *n)
+{
+  const unsigned char *d = section_data (im, s);
+  *n = 0;
+  if (!d || s->sh_offset % align)
+    return NULL;
+  *n = s->sh_size / size;
+  return d;
+}
+
+/* The string at offset OFF of the table TAB of SIZE bytes, or NULL when
+   it does not end inside the table.  */
+static const char *
+string_in (const char *tab, size_t size, uint64_t off)
+{
+  if (!tab || off >= size || !memchr (tab + off, 0, size - off))
+    return NULL;
+  return tab + off;
+}
+
+static const char *
+symbol_name (const struct image *im, const Elf64_Sym *s)
+{
+  return s->st_name ? string_in (im->strtab, im->strsz, s->st_name) : NULL;
+}
+
 static const Elf64_Shdr *
 section_named (const struct image *im, const char *name)
 {
-  const Elf64_Shdr *shstr = &im->sh[im->eh->e_shstrndx];
-  for (int i = 0; i < im->eh->e_shnum; i++)
-    if (!strcmp ((const char *) im->data + shstr->sh_offset
-		 + im->sh[i].sh_name, name))
-      return &im->sh[i];
+  for (unsigned i = 0; i < im->shnum; i++)
+    {
+      const char *n = string_in (im->shstr, im->shstrsz, im->sh[i].sh_name);
+      if (n && !strcmp (n, name))
+	return &im->sh[i];
+    }
   return NULL;
 }
 
@@ -81,13 +147,35 @@ section_named (const struct image *im, const char *name)
 static const unsigned char *
 bytes_at (const struct image *im, uint64_t va, size_t len)
 {
-  for (int i = 0; i < im->eh->e_shnum; i++)
+  for (unsigned i = 0; i < im->shnum; i++)
     {
       const Elf64_Shdr *s = &im->sh[i];
-      if (!(s->sh_flags & SHF_ALLOC) || s->sh_type == SHT_NOBITS)
+      if (!(s->sh_flags & SHF_ALLOC) || s->sh_type == SHT_NOBITS
+	  || va < s->sh_addr || va - s->sh_addr > s->sh_size
+	  || len > s->sh_size - (va - s->sh_addr))
 	continue;
-      if (va >= s->sh_addr && va + len <= s->sh_addr + s->sh_size)
-	return im->data + s->sh_offset + (va - s->sh_addr);
+      const unsigned char *d = section_data (im, s);
+      if (d)
+	return d + (va - s->sh_addr);
+    }
+  return NULL;
+}
+
+/* The string at virtual address VA, when it ends inside its section.  */
+static const char *
+string_at (const struct image *im, uint64_t va)
+{
+  for (unsigned i = 0; i < im->shnum; i++)
+    {
+      const Elf64_Shdr *s = &im->sh[i];
+      if (!(s->sh_flags & SHF_ALLOC) || s->sh_type == SHT_NOBITS
+	  || va < s->sh_addr || va - s->sh_addr >= s->sh_size)
+	continue;
+      const char *d = (const char *) section_data (im, s);
+      const char *str = d ? string_in (d, s->sh_size, va - s->sh_addr)
+			  : NULL;
+      if (str)
+	return str;
     }
   return NULL;
 }
@@ -99,9 +187,11 @@ symbol_at (const struct image *im, uint64_t va)
   for (size_t i = 0; i < im->nsyms; i++)
     {
       const Elf64_Sym *s = &im->syms[i];
-      if (s->st_value != va || s->st_shndx == SHN_UNDEF || !s->st_name)
+      if (s->st_value != va || s->st_shndx == SHN_UNDEF)
 	continue;
-      const char *name = im->strtab + s->st_name;
+      const char *name = symbol_name (im, s);
+      if (!name)
+	continue;
       /* Prefer the trampoline's name over an alias at the same place.  */
       if (!best || !strncmp (name, TRAMP_PREFIX, strlen (TRAMP_PREFIX)))
 	best = name;
@@ -109,50 +199,134 @@ symbol_at (const struct image *im, uint64_t va)
   return best;
 }
 
+/* The symbol table of section S and its strings, when both are usable.  */
+static bool
+symbols_of (const struct image *im, const Elf64_Shdr *s,
+	    const Elf64_Sym **syms, size_t *nsyms, const char **str,
+	    size_t *strsz)
+{
+  *syms = section_table (im, s, sizeof (Elf64_Sym), 8, nsyms);
+  if (!*syms || s->sh_link >= im->shnum)
+    return false;
+  const Elf64_Shdr *ss = &im->sh[s->sh_link];
+  *str = (const char *) section_data (im, ss);
+  *strsz = ss->sh_size;
+  return *str != NULL;
+}
+
+/* Checks the ELF header and finds the tables of the file IM->DATA, of
+   IM->SIZE bytes.  On failure, says why unless load_silently.  */
+static int
+parse_image (struct image *im)
+{
+  const char *why = NULL;
+  im->eh = (const Elf64_Ehdr *) im->data;
+  const Elf64_Ehdr *eh = im->eh;
+  if (im->size < sizeof (Elf64_Ehdr) || memcmp (im->data, ELFMAG, SELFMAG)
+      || im->data[EI_CLASS] != ELFCLASS64)
+    why = "not a 64-bit ELF file";
+  else if (im->data[EI_DATA] != ELFDATA2LSB)
+    why = "not a little-endian ELF file";
+  else if (eh->e_shnum
+	   && (eh->e_shentsize != sizeof (Elf64_Shdr) || eh->e_shoff % 8
+	       || !in_file (im, eh->e_shoff,
+			    (uint64_t) eh->e_shnum * sizeof (Elf64_Shdr))))
+    why = "malformed ELF file: its section headers are not in it";
+  if (why)
+    {
+      if (!load_silently)
+	fprintf (stderr, "staticcall-sites: %s: %s\n", im->path, why);
+      return -1;
+    }
+  /* With no (or too many, SHN_XINDEX) sections, no section is found.  */
+  im->shnum = eh->e_shnum;
+  im->sh = im->shnum ? (const Elf64_Shdr *) (im->data + eh->e_shoff) : NULL;
+  if (eh->e_shstrndx < im->shnum)
+    {
+      im->shstr = (const char *) section_data (im, &im->sh[eh->e_shstrndx]);
+      im->shstrsz = im->shstr ? im->sh[eh->e_shstrndx].sh_size : 0;
+    }
+  const Elf64_Shdr *symtab = section_named (im, ".symtab");
+  if (!symtab || !symbols_of (im, symtab, &im->syms, &im->nsyms,
+			      &im->strtab, &im->strsz))
+    {
+      symtab = section_named (im, ".dynsym");
+      if (!symtab || !symbols_of (im, symtab, &im->syms, &im->nsyms,
+				  &im->strtab, &im->strsz))
+	{
+	  im->syms = NULL;
+	  im->nsyms = 0;
+	  im->strtab = NULL;
+	  im->strsz = 0;
+	}
+    }
+  return 0;
+}
+
+static void
+unload (struct image *im)
+{
+  free ((void *) im->data);
+  im->data = NULL;
+}
+
+/* Reads the file PATH whole into memory (not mapped: a file truncated
+   under us would raise SIGBUS) and parses it.  */
 static int
 load (struct image *im, const char *path)
 {
   memset (im, 0, sizeof *im);
   im->path = path;
-  int fd = open (path, O_RDONLY);
+  /* Not blocked by a FIFO put where a file was (O_NONBLOCK: no effect
+     on a regular file's reads).  */
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   struct stat st;
+  unsigned char ident[EI_NIDENT];
+  const char *why = NULL;
   if (fd < 0 || fstat (fd, &st))
+    why = strerror (errno);
+  else if (!S_ISREG (st.st_mode)
+	   || pread (fd, ident, sizeof ident, 0) != (ssize_t) sizeof ident
+	   || memcmp (ident, ELFMAG, SELFMAG) || ident[EI_CLASS] != ELFCLASS64)
+    why = "not a 64-bit ELF file";
+  else if ((uint64_t) st.st_size > MAX_FILE_SIZE)
+    why = "too large";
+  unsigned char *data = NULL;
+  size_t got = 0;
+  if (!why)
+    {
+      data = malloc (st.st_size ? st.st_size : 1);
+      if (!data)
+	why = strerror (errno);
+      /* The size when we looked: a file that shrinks since is read up
+	 to its new end, one that grows only up to that size.  */
+      while (data && got < (size_t) st.st_size)
+	{
+	  ssize_t r = pread (fd, data + got, st.st_size - got, got);
+	  if (r < 0 && errno == EINTR)
+	    continue;
+	  if (r < 0)
+	    why = strerror (errno);
+	  if (r <= 0)
+	    break;
+	  got += r;
+	}
+    }
+  if (fd >= 0)
+    close (fd);
+  if (why)
     {
       if (!load_silently)
-	fprintf (stderr, "staticcall-sites: %s: %s\n", path,
-		 strerror (errno));
-      if (fd >= 0)
-	close (fd);
+	fprintf (stderr, "staticcall-sites: %s: %s\n", path, why);
+      free (data);
       return -1;
     }
-  im->size = st.st_size;
-  im->data = S_ISREG (st.st_mode) && im->size
-	     ? mmap (NULL, im->size, PROT_READ, MAP_PRIVATE, fd, 0)
-	     : MAP_FAILED;
-  close (fd);
-  if (im->data == MAP_FAILED || im->size < sizeof (Elf64_Ehdr)
-      || memcmp (im->data, ELFMAG, SELFMAG)
-      || im->data[EI_CLASS] != ELFCLASS64)
+  im->data = data;
+  im->size = got;
+  if (parse_image (im))
     {
-      if (!load_silently)
-	fprintf (stderr, "staticcall-sites: %s: not a 64-bit ELF file\n",
-		 path);
-      if (im->data != MAP_FAILED)
-	munmap ((void *) im->data, im->size);
-      im->data = NULL;
+      unload (im);
       return -1;
-    }
-  im->eh = (const Elf64_Ehdr *) im->data;
-  im->sh = (const Elf64_Shdr *) (im->data + im->eh->e_shoff);
-  const Elf64_Shdr *symtab = section_named (im, ".symtab");
-  if (!symtab)
-    symtab = section_named (im, ".dynsym");
-  if (symtab)
-    {
-      im->syms = (const Elf64_Sym *) (im->data + symtab->sh_offset);
-      im->nsyms = symtab->sh_size / sizeof (Elf64_Sym);
-      im->strtab = (const char *) im->data
-		   + im->sh[symtab->sh_link].sh_offset;
     }
   return 0;
 }
@@ -169,25 +343,29 @@ pointer_at (const struct image *im, uint64_t va)
     memcpy (&v, b, 8);
   if (v)
     return v;
-  for (int i = 0; i < im->eh->e_shnum; i++)
+  for (unsigned i = 0; i < im->shnum; i++)
     {
       const Elf64_Shdr *s = &im->sh[i];
+      size_t nr;
       if (s->sh_type != SHT_RELA)
 	continue;
-      const Elf64_Rela *r = (const Elf64_Rela *) (im->data + s->sh_offset);
-      for (size_t j = 0; j < s->sh_size / sizeof *r; j++)
+      const Elf64_Rela *r = section_table (im, s, sizeof *r, 8, &nr);
+      for (size_t j = 0; r && j < nr; j++)
 	if (r[j].r_offset == va)
 	  {
 	    if (ELF64_R_TYPE (r[j].r_info) == R_X86_64_RELATIVE)
 	      return r[j].r_addend;
 	    /* A symbol's address (an extern variable of a shared
 	       object): the symbol's value, when the file defines it.  */
-	    const Elf64_Shdr *syms = &im->sh[s->sh_link];
-	    const Elf64_Sym *sym = (const Elf64_Sym *) (im->data
-							+ syms->sh_offset)
-				   + ELF64_R_SYM (r[j].r_info);
-	    if (ELF64_R_SYM (r[j].r_info) && sym->st_shndx != SHN_UNDEF)
-	      return sym->st_value + r[j].r_addend;
+	    size_t nsyms = 0;
+	    const Elf64_Sym *syms
+	      = s->sh_link < im->shnum
+		? section_table (im, &im->sh[s->sh_link], sizeof *syms, 8,
+				 &nsyms)
+		: NULL;
+	    uint64_t k = ELF64_R_SYM (r[j].r_info);
+	    if (k && k < nsyms && syms[k].st_shndx != SHN_UNDEF)
+	      return syms[k].st_value + r[j].r_addend;
 	    return 0;
 	  }
     }
@@ -211,11 +389,12 @@ initial_value (const struct image *im, uint64_t var, unsigned size,
       return true;
     }
   /* .bss: zero.  */
-  for (int i = 0; i < im->eh->e_shnum; i++)
+  for (unsigned i = 0; i < im->shnum; i++)
     {
       const Elf64_Shdr *s = &im->sh[i];
       if (s->sh_type == SHT_NOBITS && (s->sh_flags & SHF_ALLOC)
-	  && var >= s->sh_addr && var + size <= s->sh_addr + s->sh_size)
+	  && var >= s->sh_addr && var - s->sh_addr <= s->sh_size
+	  && size <= s->sh_size - (var - s->sh_addr))
 	return true;
     }
   return false;
@@ -247,10 +426,9 @@ inspect_value_site (const struct image *im, const char *path, uint64_t rec)
   const unsigned char *fb = bytes_at (im, key + 24, 8);
   if (fb)
     memcpy (&flags, fb, 8);
-  const char *name = "?";
-  const unsigned char *nb = name_va ? bytes_at (im, name_va, 1) : NULL;
-  if (nb)
-    name = (const char *) nb;
+  const char *name = name_va ? string_at (im, name_va) : NULL;
+  if (!name)
+    name = "?";
   unsigned size = flags >> SC_KEY_SIZE_SHIFT & SC_KEY_SIZE_MASK;
   uint64_t value;
   bool known = (size == 1 || size == 2 || size == 4 || size == 8)
@@ -343,12 +521,12 @@ inspect_value_sites (const struct image *im, const char *path, size_t *n,
 		     size_t *bad, size_t *branches)
 {
   const Elf64_Shdr *us = section_named (im, SC_UNITS_SECTION);
-  if (!us)
+  /* Its size bounds the loop only when it is in the file.  */
+  if (!us || !section_data (im, us))
     return;
-  for (uint64_t at = us->sh_addr; at + 8 <= us->sh_addr + us->sh_size;
-       at += 8)
+  for (uint64_t k = 0; k < us->sh_size / 8; k++)
     {
-      uint64_t unit = pointer_at (im, at);
+      uint64_t unit = pointer_at (im, us->sh_addr + 8 * k);
       const unsigned char *ub = unit ? bytes_at (im, unit, 16) : NULL;
       uint32_t version = 0, nvalue = 0;
       if (ub)
@@ -361,7 +539,17 @@ inspect_value_sites (const struct image *im, const char *path, size_t *n,
 	memcpy (&nvalue, nb, 4);
       uint64_t recs
 	= pointer_at (im, unit + offsetof (struct sc_unit, value_sites));
-      for (uint32_t i = 0; i < nvalue && recs; i++)
+      /* The whole table in the file, or none of it: a count the file
+	 cannot hold is not walked.  */
+      if (nvalue && (!recs || !bytes_at (im, recs, (uint64_t) nvalue
+					 * sizeof (struct sc_value_site_record))))
+	{
+	  printf ("%s: unit %#lx: its %u value site records are not in the "
+		  "file: BAD\n", path, (unsigned long) unit, nvalue);
+	  ++*bad;
+	  continue;
+	}
+      for (uint32_t i = 0; i < nvalue; i++)
 	{
 	  uint64_t rec = recs + i * sizeof (struct sc_value_site_record);
 	  const unsigned char *rb = bytes_at (im, rec, 8);
@@ -375,13 +563,13 @@ inspect_value_sites (const struct image *im, const char *path, size_t *n,
     }
 }
 
-/* Returns the number of bad sites, or -1 when the file cannot be read.  */
+/* Lists and checks the sites of the loaded file IM, and unloads it.
+   Returns the number of bad sites, or -1 when the file cannot be
+   read.  */
 static int
-inspect (const char *path)
+inspect_image (struct image *imp, const char *path)
 {
-  struct image im;
-  if (load (&im, path))
-    return -1;
+  struct image im = *imp;
   const Elf64_Shdr *tab = section_named (&im, ".static_call_sites");
   size_t nv = 0, vbad = 0, vbranches = 0;
   if (!tab)
@@ -392,15 +580,24 @@ inspect (const char *path)
       if (summary)
 	printf ("%s: 0 sites, %zu value sites (%zu branches), %zu bad\n",
 		path, nv, vbranches, vbad);
-      munmap ((void *) im.data, im.size);
+      unload (&im);
       return (int) vbad;
+    }
+  const unsigned char *recs = section_data (&im, tab);
+  if (!recs)
+    {
+      fprintf (stderr, "staticcall-sites: %s: malformed ELF file: its "
+	       ".static_call_sites is not in it\n", path);
+      unload (&im);
+      return -1;
     }
   size_t n = tab->sh_size / sizeof (struct sc_site_record);
   size_t bad = 0, tails = 0, conds = 0;
   /* One byte per site, in table order: the assembler's padding in
      front of the site (absent in objects from older plugins).  */
   const Elf64_Shdr *pad = section_named (&im, ".static_call_padding");
-  if (pad && pad->sh_size != n)
+  const unsigned char *pads = pad ? section_data (&im, pad) : NULL;
+  if (pad && (!pads || pad->sh_size != n))
     pad = NULL;
   unsigned long pad_total = 0, pad_max = 0;
   for (size_t i = 0; i < n; i++)
@@ -409,8 +606,7 @@ inspect (const char *path)
 	 the record's address in the file's image, not in our copy.  */
       uint64_t rec = tab->sh_addr + i * sizeof (struct sc_site_record);
       struct sc_site_record r;
-      memcpy (&r, im.data + tab->sh_offset
-		  + i * sizeof (struct sc_site_record), sizeof r);
+      memcpy (&r, recs + i * sizeof (struct sc_site_record), sizeof r);
       uint64_t site = rec + offsetof (struct sc_site_record, site) + r.site;
       bool tail = (r.key & SC_SITE_KIND_TAIL) != 0;
       bool cond = (r.key & SC_SITE_KIND_COND) != 0;
@@ -438,7 +634,7 @@ inspect (const char *path)
 	}
       if (pad)
 	{
-	  unsigned p = im.data[pad->sh_offset + i];
+	  unsigned p = pads[i];
 	  pad_total += p;
 	  if (p > pad_max)
 	    pad_max = p;
@@ -465,8 +661,17 @@ inspect (const char *path)
 		vbad);
       putchar ('\n');
     }
-  munmap ((void *) im.data, im.size);
+  unload (&im);
   return (int) (bad + vbad);
+}
+
+static int
+inspect (const char *path)
+{
+  struct image im;
+  if (load (&im, path))
+    return -1;
+  return inspect_image (&im, path);
 }
 
 /* ---- A running process: --pid PID -------------------------------------
@@ -483,6 +688,11 @@ inspect (const char *path)
    with what the runtime's registry adds for the sites it knows
    (refused, under patch: see read_registry).  The process is not
    stopped, so a site under patch shows its breakpoint.  */
+
+/* At most so many records of each kind in an object, and so many
+   sites in the registry: what the process's memory says is not trusted either (it
+   changes while it is read, and may be anything).  */
+#define MAX_LIVE_RECORDS ((size_t) 1 << 22)
 
 struct mapping
 {
@@ -552,7 +762,7 @@ symbol_covering (const struct image *im, uint64_t va, uint64_t *off)
     {
       const Elf64_Sym *s = &im->syms[i];
       unsigned type = ELF64_ST_TYPE (s->st_info);
-      if (s->st_shndx == SHN_UNDEF || !s->st_name
+      if (s->st_shndx == SHN_UNDEF || !symbol_name (im, s)
 	  || (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE)
 	  || s->st_value > va
 	  || (va >= s->st_value + s->st_size
@@ -566,7 +776,7 @@ symbol_covering (const struct image *im, uint64_t va, uint64_t *off)
   if (!best)
     return NULL;
   *off = va - best->st_value;
-  return im->strtab + best->st_name;
+  return symbol_name (im, best);
 }
 
 /* What is at ADDR in the process: "SYMBOL (0xADDR)", "SYMBOL+0xOFF
@@ -650,7 +860,9 @@ load_bias (const struct image *im, uint64_t lo, uint64_t off, uint64_t *bias)
       *bias = 0;
       return true;
     }
-  if (eh->e_phoff + (uint64_t) eh->e_phnum * sizeof (Elf64_Phdr) > im->size)
+  if (eh->e_phentsize != sizeof (Elf64_Phdr) || eh->e_phoff % 8
+      || !in_file (im, eh->e_phoff,
+		   (uint64_t) eh->e_phnum * sizeof (Elf64_Phdr)))
     return false;
   const Elf64_Phdr *ph = (const Elf64_Phdr *) (im->data + eh->e_phoff);
   for (int i = 0; i < eh->e_phnum; i++)
@@ -702,7 +914,7 @@ find_objects (const char *root)
 	    free (in_root);
 	  if (!load_bias (&o->im, m->lo, m->off, &o->bias))
 	    {
-	      munmap ((void *) o->im.data, o->im.size);
+	      unload (&o->im);
 	      continue;
 	    }
 	  nobjs++;
@@ -768,26 +980,28 @@ static struct reg_site *
 registered (uint64_t addr)
 {
   struct reg_site k = { .addr = addr };
-  return registry ? bsearch (&k, rsites, nrsites, sizeof *rsites,
-			     reg_site_cmp)
-		  : NULL;
+  return registry && nrsites ? bsearch (&k, rsites, nrsites, sizeof *rsites,
+					reg_site_cmp)
+			     : NULL;
 }
 
 /* The value of the defined symbol NAME in IM's .dynsym.  */
 static bool
 dynsym_value (const struct image *im, const char *name, uint64_t *va)
 {
-  for (int i = 0; i < im->eh->e_shnum; i++)
+  for (unsigned i = 0; i < im->shnum; i++)
     {
       const Elf64_Shdr *s = &im->sh[i];
-      if (s->sh_type != SHT_DYNSYM || s->sh_link >= im->eh->e_shnum)
+      const Elf64_Sym *syms;
+      const char *str, *n;
+      size_t nsyms, strsz;
+      if (s->sh_type != SHT_DYNSYM
+	  || !symbols_of (im, s, &syms, &nsyms, &str, &strsz))
 	continue;
-      const Elf64_Sym *syms = (const Elf64_Sym *) (im->data + s->sh_offset);
-      const char *str = (const char *) im->data
-			+ im->sh[s->sh_link].sh_offset;
-      for (size_t j = 0; j < s->sh_size / sizeof *syms; j++)
+      for (size_t j = 0; j < nsyms; j++)
 	if (syms[j].st_shndx != SHN_UNDEF && syms[j].st_name
-	    && !strcmp (str + syms[j].st_name, name))
+	    && (n = string_in (str, strsz, syms[j].st_name))
+	    && !strcmp (n, name))
 	  {
 	    *va = syms[j].st_value;
 	    return true;
@@ -799,6 +1013,8 @@ dynsym_value (const struct image *im, const char *name, uint64_t *va)
 static void
 add_reg_site (uint64_t addr, bool keyless, bool refused, size_t *cap)
 {
+  if (nrsites >= MAX_LIVE_RECORDS)
+    return;
   if (nrsites == *cap)
     {
       size_t c = *cap ? 2 * *cap : 256;
@@ -883,13 +1099,21 @@ read_registry (long pid)
     }
   size_t cap = 0;
   unsigned nunits = 0;
-  for (uint64_t u = mem_u64 (units); u && nunits < 100000;
+  /* Bounded however the list and its counts change under the reads
+     (a cycle, a count of garbage): so many units, so many bytes of
+     site arrays in one and in all.  */
+  uint64_t read_total = 0;
+  for (uint64_t u = mem_u64 (units);
+       u && nunits < 100000 && nrsites < MAX_LIVE_RECORDS
+       && read_total < ((uint64_t) 1 << 28);
        u = mem_u64 (u + o[D_UNIT_NEXT]), nunits++)
     {
       uint64_t sites = mem_u64 (u + o[D_UNIT_SITES]);
       uint64_t n = mem_u64 (u + o[D_UNIT_NSITES]);
-      if (!sites || !n || n > (1u << 22))
+      if (!sites || !n || n > (1u << 22)
+	  || n * o[D_SITE_SIZE] > ((uint64_t) 1 << 26))
 	continue;
+      read_total += n * o[D_SITE_SIZE];
       unsigned char *v = malloc (n * o[D_SITE_SIZE]);
       if (!v || !mem_read (sites, v, n * o[D_SITE_SIZE]))
 	{
@@ -909,7 +1133,9 @@ read_registry (long pid)
 	}
       free (v);
     }
-  qsort (rsites, nrsites, sizeof *rsites, reg_site_cmp);
+  /* (qsort and bsearch take no NULL, even for no element.)  */
+  if (nrsites)
+    qsort (rsites, nrsites, sizeof *rsites, reg_site_cmp);
   registry = true;
   mark_batch (active, o);
   mark_batch (stuck, o);
@@ -987,7 +1213,13 @@ print_key (const char *path, uint64_t rec)
     {
       unsigned size = kr.flags >> SC_KEY_SIZE_SHIFT & SC_KEY_SIZE_MASK;
       uint64_t v = 0;
-      if (size > 8 || !mem_read (var, &v, size))
+      if (size != 1 && size != 2 && size != 4 && size != 8)
+	{
+	  printf ("%s: key %s: variable of %u bytes: not read\n", path, name,
+		  size);
+	  return;
+	}
+      if (!mem_read (var, &v, size))
 	{
 	  printf ("%s: key %s: variable %#lx unreadable\n", path, name,
 		  (unsigned long) var);
@@ -1165,22 +1397,62 @@ print_live_value_site (const char *path, uint64_t rec)
   print_state (path, site, vsite_kind_names[kind], name, state, cls);
 }
 
-/* Adds the key of the site record at REC (its key field at REC + 4) to
-   KEYS, once per variable.  */
+/* The keys of an object's records, in the order of their first
+   record, once per variable; a hash of the variables finds those seen
+   (memory that says millions of keys takes no quadratic time).  */
+struct key_set
+{
+  struct live_key *keys;
+  size_t n;
+  size_t *slot;		/* index + 1 in KEYS, or 0 */
+  size_t mask;
+};
+
+/* Room for up to N keys; false when there is no memory.  */
+static bool
+key_set_init (struct key_set *ks, size_t n)
+{
+  size_t size = 16;
+  while (size < 2 * n)
+    size *= 2;
+  ks->n = 0;
+  ks->mask = size - 1;
+  ks->keys = calloc (n ? n : 1, sizeof *ks->keys);
+  ks->slot = calloc (size, sizeof *ks->slot);
+  if (ks->keys && ks->slot)
+    return true;
+  free (ks->keys);
+  free (ks->slot);
+  ks->keys = NULL;
+  ks->slot = NULL;
+  return false;
+}
+
 static void
-note_key (struct live_key *keys, size_t *n, uint64_t rec)
+key_set_free (struct key_set *ks)
+{
+  free (ks->keys);
+  free (ks->slot);
+}
+
+/* Adds the key of the site record at REC (its key field at REC + 4),
+   once per variable.  At most as many keys as the set was made for:
+   one per record.  */
+static void
+note_key (struct key_set *ks, uint64_t rec)
 {
   int32_t k;
   if (!mem_read (rec + 4, &k, 4))
     return;
   uint64_t kr = rec + 4 + (k & ~SC_SITE_KIND_MASK);
   uint64_t var = mem_u64 (kr);
-  for (size_t i = 0; i < *n; i++)
-    if (keys[i].var == var)
+  size_t h = (size_t) ((var * 0x9e3779b97f4a7c15ull) >> 20) & ks->mask;
+  for (; ks->slot[h]; h = (h + 1) & ks->mask)
+    if (ks->keys[ks->slot[h] - 1].var == var)
       return;
-  keys[*n].var = var;
-  keys[*n].rec = kr;
-  ++*n;
+  ks->keys[ks->n].var = var;
+  ks->keys[ks->n].rec = kr;
+  ks->slot[h] = ++ks->n;
 }
 
 struct live_records
@@ -1192,6 +1464,8 @@ struct live_records
 static void
 add_record (uint64_t **v, size_t *n, size_t *cap, uint64_t rec)
 {
+  if (*n >= MAX_LIVE_RECORDS)
+    return;
   if (*n == *cap)
     {
       size_t c = *cap ? 2 * *cap : 64;
@@ -1214,16 +1488,18 @@ live_records_of (const struct object *o, struct live_records *lr)
     {
       /* An older plugin's object: its call sites only.  */
       const Elf64_Shdr *tab = section_named (im, ".static_call_sites");
+      if (tab && !section_data (im, tab))
+	tab = NULL;
       for (uint64_t i = 0; tab && i < tab->sh_size / 8; i++)
 	add_record (&lr->calls, &lr->ncalls, &lr->capc,
 		    o->bias + tab->sh_addr + 8 * i);
       return;
     }
-  for (uint64_t at = o->bias + us->sh_addr;
-       at + 8 <= o->bias + us->sh_addr + us->sh_size; at += 8)
+  /* The section's size bounds the loop only when it is in the file.  */
+  for (uint64_t k = 0; section_data (im, us) && k < us->sh_size / 8; k++)
     {
       struct sc_unit u;
-      uint64_t unit = mem_u64 (at);
+      uint64_t unit = mem_u64 (o->bias + us->sh_addr + 8 * k);
       memset (&u, 0, sizeof u);
       if (!unit
 	  || !mem_read (unit, &u, offsetof (struct sc_unit, nvalue_sites)))
@@ -1238,10 +1514,33 @@ live_records_of (const struct object *o, struct live_records *lr)
       if (u.version >= SC_UNIT_ABI_VERSION_VALUES
 	  && !mem_read (unit, &u, sizeof u))
 	continue;
-      for (uint32_t i = 0; i < u.nsites; i++)
+      /* A table whose last record cannot be read is not walked.  */
+      struct sc_value_site_record last;
+      if (u.nsites
+	  && (u.nsites > MAX_LIVE_RECORDS
+	      || !mem_read ((uintptr_t) u.sites + (u.nsites - 1)
+			    * sizeof (struct sc_site_record), &last,
+			    sizeof (struct sc_site_record))))
+	{
+	  printf ("%s: unit %#lx: its %u site records are unreadable: not "
+		  "read\n", o->path, (unsigned long) unit, u.nsites);
+	  u.nsites = 0;
+	}
+      if (u.nvalue_sites && u.value_sites
+	  && (u.nvalue_sites > MAX_LIVE_RECORDS
+	      || !mem_read ((uintptr_t) u.value_sites + (u.nvalue_sites - 1)
+			    * sizeof last, &last, sizeof last)))
+	{
+	  printf ("%s: unit %#lx: its %u value site records are unreadable: "
+		  "not read\n", o->path, (unsigned long) unit,
+		  u.nvalue_sites);
+	  u.nvalue_sites = 0;
+	}
+      for (uint32_t i = 0; i < u.nsites && lr->ncalls < MAX_LIVE_RECORDS; i++)
 	add_record (&lr->calls, &lr->ncalls, &lr->capc,
 		    (uintptr_t) u.sites + i * sizeof (struct sc_site_record));
-      for (uint32_t i = 0; u.value_sites && i < u.nvalue_sites; i++)
+      for (uint32_t i = 0; u.value_sites && i < u.nvalue_sites
+			   && lr->nvalues < MAX_LIVE_RECORDS; i++)
 	add_record (&lr->values, &lr->nvalues, &lr->capv,
 		    (uintptr_t) u.value_sites
 		    + i * sizeof (struct sc_value_site_record));
@@ -1344,20 +1643,21 @@ list_process (const char *arg)
       if (registry && !registry_knows (&lr))
 	printf ("%s: not in the runtime's registry: site states from their "
 		"bytes alone\n", objs[i].path);
-      struct live_key *keys = calloc (lr.ncalls + lr.nvalues, sizeof *keys);
-      size_t nkeys = 0;
-      for (size_t j = 0; keys && j < lr.ncalls; j++)
-	note_key (keys, &nkeys, lr.calls[j]);
-      for (size_t j = 0; keys && j < lr.nvalues; j++)
-	note_key (keys, &nkeys, lr.values[j]);
-      for (size_t j = 0; j < nkeys; j++)
-	print_key (objs[i].path, keys[j].rec);
+      struct key_set ks;
+      bool have_keys = key_set_init (&ks, lr.ncalls + lr.nvalues);
+      for (size_t j = 0; have_keys && j < lr.ncalls; j++)
+	note_key (&ks, lr.calls[j]);
+      for (size_t j = 0; have_keys && j < lr.nvalues; j++)
+	note_key (&ks, lr.values[j]);
+      for (size_t j = 0; have_keys && j < ks.n; j++)
+	print_key (objs[i].path, ks.keys[j].rec);
       for (size_t j = 0; j < lr.ncalls; j++)
 	print_live_site (objs[i].path, lr.calls[j]);
       for (size_t j = 0; j < lr.nvalues; j++)
 	print_live_value_site (objs[i].path, lr.values[j]);
       total += lr.ncalls + lr.nvalues;
-      free (keys);
+      if (have_keys)
+	key_set_free (&ks);
       free (lr.calls);
       free (lr.values);
     }
