@@ -1571,6 +1571,27 @@ registry_knows (const struct live_records *lr)
   return false;
 }
 
+/* What --pid prints of one object's live records LR: its keys (each
+   once), then its call sites and its value sites.  */
+static void
+print_live_records (const char *path, const struct live_records *lr)
+{
+  struct key_set ks;
+  bool have_keys = key_set_init (&ks, lr->ncalls + lr->nvalues);
+  for (size_t j = 0; have_keys && j < lr->ncalls; j++)
+    note_key (&ks, lr->calls[j]);
+  for (size_t j = 0; have_keys && j < lr->nvalues; j++)
+    note_key (&ks, lr->values[j]);
+  for (size_t j = 0; have_keys && j < ks.n; j++)
+    print_key (path, ks.keys[j].rec);
+  for (size_t j = 0; j < lr->ncalls; j++)
+    print_live_site (path, lr->calls[j]);
+  for (size_t j = 0; j < lr->nvalues; j++)
+    print_live_value_site (path, lr->values[j]);
+  if (have_keys)
+    key_set_free (&ks);
+}
+
 static int
 list_process (const char *arg)
 {
@@ -1643,21 +1664,8 @@ list_process (const char *arg)
       if (registry && !registry_knows (&lr))
 	printf ("%s: not in the runtime's registry: site states from their "
 		"bytes alone\n", objs[i].path);
-      struct key_set ks;
-      bool have_keys = key_set_init (&ks, lr.ncalls + lr.nvalues);
-      for (size_t j = 0; have_keys && j < lr.ncalls; j++)
-	note_key (&ks, lr.calls[j]);
-      for (size_t j = 0; have_keys && j < lr.nvalues; j++)
-	note_key (&ks, lr.values[j]);
-      for (size_t j = 0; have_keys && j < ks.n; j++)
-	print_key (objs[i].path, ks.keys[j].rec);
-      for (size_t j = 0; j < lr.ncalls; j++)
-	print_live_site (objs[i].path, lr.calls[j]);
-      for (size_t j = 0; j < lr.nvalues; j++)
-	print_live_value_site (objs[i].path, lr.values[j]);
+      print_live_records (objs[i].path, &lr);
       total += lr.ncalls + lr.nvalues;
-      if (have_keys)
-	key_set_free (&ks);
       free (lr.calls);
       free (lr.values);
     }

@@ -140,20 +140,7 @@ fuzz_one (const unsigned char *data, size_t size)
   struct live_records lr;
   memset (&lr, 0, sizeof lr);
   live_records_of (&obj, &lr);
-  struct key_set ks;
-  bool have_keys = key_set_init (&ks, lr.ncalls + lr.nvalues);
-  for (size_t j = 0; have_keys && j < lr.ncalls; j++)
-    note_key (&ks, lr.calls[j]);
-  for (size_t j = 0; have_keys && j < lr.nvalues; j++)
-    note_key (&ks, lr.values[j]);
-  for (size_t j = 0; have_keys && j < ks.n; j++)
-    print_key (obj.path, ks.keys[j].rec);
-  for (size_t j = 0; j < lr.ncalls; j++)
-    print_live_site (obj.path, lr.calls[j]);
-  for (size_t j = 0; j < lr.nvalues; j++)
-    print_live_value_site (obj.path, lr.values[j]);
-  if (have_keys)
-    key_set_free (&ks);
+  print_live_records (obj.path, &lr);
   free (lr.calls);
   free (lr.values);
   free (rsites);
