@@ -91,5 +91,44 @@ for flags in "-O0" "-O2" "-O2 -fPIE -pie" "-O2 -fno-pie -no-pie" "-O2 -static" \
     cat "$work/err"
   fi
 done
+
+# The freestanding runtime as a kernel uses it: the test kernel
+# (testsuite/kernel/, as kernel.exp builds it) compiled against the
+# installed headers and plugin and linked with the installed archive,
+# all from `pkg-config staticcall-freestanding'.  Linking proves the
+# archive needs nothing the kernel does not give.
+kflags="-O2 -ffreestanding -nostdlib -static -fno-pic -fno-pie -no-pie \
+  -mcmodel=kernel -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
+  -fno-asynchronous-unwind-tables -fcf-protection=none \
+  -fno-tree-loop-distribute-patterns"
+if fcflags=$($PKG_CONFIG --cflags staticcall-freestanding) \
+   && flibs=$($PKG_CONFIG --libs staticcall-freestanding); then
+  kdir=$top/testsuite/kernel
+  nocflags=$(echo "$fcflags" | sed 's/-fplugin=[^ ]*//')
+  ok=yes
+  for f in boot.S main.c cpu.c apic.c console.c port.c workload.c; do
+    # Only the workload is built with the plugin, as in kernel.exp.
+    fl=$nocflags
+    [ $f = workload.c ] && fl=$fcflags
+    $CC $kflags $fl -c "$kdir/$f" -o "$work/${f%.*}.o" 2>>"$work/err" \
+      || ok=no
+  done
+  if [ $ok = yes ] \
+     && $CC $kflags -T "$kdir/kernel.ld" -Wl,-z,max-page-size=0x1000 \
+	  "$work"/boot.o "$work"/main.o "$work"/cpu.o "$work"/apic.o \
+	  "$work"/console.o "$work"/port.o "$work"/workload.o $flibs \
+	  -o "$work/kernel.elf" 2>>"$work/err" \
+     && "$bindir/staticcall-sites" --check --quiet "$work/kernel.elf"; then
+    passed=$((passed + 1))
+    echo "PASS: installed, pkg-config staticcall-freestanding, the test kernel"
+  else
+    failed=$((failed + 1))
+    echo "FAIL: installed, pkg-config staticcall-freestanding, the test kernel"
+    cat "$work/err"
+  fi
+else
+  failed=$((failed + 1))
+  echo "FAIL: $PKG_CONFIG does not find staticcall-freestanding in $pkgconfigdir"
+fi
 echo "installcheck: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
