@@ -56,9 +56,11 @@ struct static_call_stats
   unsigned long updates;	/* retargets by assignment or update */
   unsigned long batches;	/* breakpoint-protected patch batches */
   unsigned long sites_patched;	/* sites rewritten */
-  unsigned long syncs;		/* all-core serialisations (membarrier) */
+  unsigned long syncs;		/* all-core serialisations (membarrier;
+				   the port's sync, freestanding) */
   unsigned long bp_emulated;	/* calls completed by the trap handler */
-  unsigned long bp_stub;	/* calls completed through an rseq stub */
+  unsigned long bp_stub;	/* calls completed through a stub (rseq;
+				   the STI-shadow stub, freestanding) */
   unsigned long bp_self;	/* sites finished by the patching thread */
   unsigned long bp_stale;	/* traps at an already finished site */
   unsigned long rseq_aborts;	/* threads moved out of a stub, restarted */

@@ -10,6 +10,13 @@
    declared under "The port" below; it calls the functions under "The
    kernel calls" from its start-up code and its trap handler.
 
+   The archive is built -mcmodel=kernel, not position-independent:
+   link it into a non-PIE image in the top 2 GiB (a kernel), or, for a
+   hosted test of a port, with -no-pie.  Its internal functions and
+   variables are global symbols whose names start with sc_ (hidden, but
+   a static link does not hide them): a kernel must not define names of
+   its own with that prefix.
+
    What the kernel must also do:
      - run the constructors in .init_array (the plugin registers each
        object's sites from one, priority 100) after static_call_init,
@@ -60,7 +67,10 @@ enum static_call_trap_path
   STATIC_CALL_PATH_EMULATE,	/* push the return address in the gap,
 				   resume at the target */
   STATIC_CALL_PATH_STI_STUB	/* resume with IF clear at a per-CPU stub
-				   `push $ret; sti; jmp target' */
+				   `push $ret; sti; jmp target' (a tail
+				   call site pushes nothing: it is
+				   completed by a jump, counted as
+				   emulated) */
 };
 
 struct static_call_config
@@ -80,8 +90,10 @@ struct static_call_config
 /* ---- The kernel calls ------------------------------------------ */
 
 /* Once, before the constructors run and before any other CPU runs a
-   site.  Allocates the per-CPU stub areas.  0, or a negative errno
-   value (after a warning).  */
+   site (a hosted port, whose C library runs the constructors before
+   main, calls it from .preinit_array).  A registration or an update
+   before it patches nothing and warns once.  Allocates the per-CPU
+   stub areas.  0, or a negative errno value (after a warning).  */
 int static_call_init (const struct static_call_config *);
 
 /* From the #BP (or #UD) handler, interrupts disabled, with the trapping
@@ -109,9 +121,15 @@ int static_call_trap (struct static_call_regs *regs, uintptr_t addr);
 int static_call_port_text_write (void *dst, const void *src, size_t len);
 
 /* Return only once every CPU has executed a serializing instruction
-   (CPUID, IRET, SERIALIZE) since the call: an IPI that each CPU
-   answers.  Called with the lock held and interrupts enabled on the
-   calling CPU; other CPUs may be in static_call_trap.  */
+   (CPUID, IRET, SERIALIZE) since the call, AND no CPU is between a
+   trap at a site and the return of its static_call_trap that began
+   before the call: an IPI that each CPU answers does both, as the
+   trap entry runs with interrupts disabled.  A sync that does not wait
+   for trap handlers (Linux's membarrier, in a hosted port) is not
+   enough: a CPU that trapped in an earlier batch and is handled late
+   completes the site with a later batch's value, then runs the bytes
+   of the earlier one.  Called with the lock held and interrupts
+   enabled on the calling CPU; other CPUs may be in static_call_trap.  */
 void static_call_port_sync_cpus (void);
 
 /* The runtime's one lock: registration, updates and patching.  A

@@ -83,6 +83,8 @@ sc_strerror (int errnum)
       return "busy";
     case SC_EINVAL:
       return "invalid argument";
+    case 5:
+      return "input/output error";
     case 14:
       return "bad address";
     default:
@@ -102,10 +104,20 @@ sc_unlock (void)
   static_call_port_unlock ();
 }
 
-/* static_call_init did it all.  */
+/* static_call_init did it all, if it ran: a registration or an update
+   before it (the constructors run too early) patches nothing, and says
+   so once.  */
 void
 sc_init_locked (void)
 {
+  static bool told;
+  if (!sc_fs_ready && !told)
+    {
+      told = true;
+      sc_warn ("a registration or an update before static_call_init: its "
+	       "sites stay on their trampolines until their key is updated "
+	       "after it");
+    }
 }
 
 enum sc_patching
