@@ -39,6 +39,7 @@
 
 #include <static_call.h>
 #include <static_call_port.h>
+#include "../staticcall.runtime/sc-test.h"
 
 #define TIME_BOUND_S 20.0
 #define MIN_UPDATES 200
@@ -206,15 +207,7 @@ main (int argc, char **argv)
   memset (&sa, 0, sizeof sa);
   sa.sa_handler = on_timer;
   sigaction (SIGALRM, &sa, NULL);
-  struct sigevent sev;
-  memset (&sev, 0, sizeof sev);
-  sev.sigev_notify = SIGEV_THREAD_ID;
-  sev.sigev_signo = SIGALRM;
-  sev._sigev_un._tid = (pid_t) syscall (SYS_gettid);
-  timer_t t;
-  timer_create (CLOCK_MONOTONIC, &sev, &t);
-  struct itimerspec its = { { 0, 1000000 }, { 0, 1000000 } };
-  timer_settime (t, 0, &its, NULL);
+  timer_t t = sc_test_thread_timer (SIGALRM, 1000000);
 
   pthread_t th;
   pthread_create (&th, NULL, caller, NULL);
